@@ -1,0 +1,474 @@
+//! Checking a parsed report: the template's relations (errors) and the soft checks (warnings).
+//!
+//! Every relation is evaluated on the numbers as published, a blank cell counting as 0; a
+//! failing relation is an error whatever made it fail. When one cell sits in two or more
+//! failing relations and one value for it satisfies all of them, that cell and value are the
+//! finding's `suggestion`: the likely intended number.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use crate::parser::ParseNote;
+use crate::report::{Report, Row, Table};
+use crate::template::{ForEach, RelationSpec, TableKey, TableSpec, Template, key_matches};
+use crate::text::{Value, format_num};
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// The cell and value that would satisfy every failing relation the cell is part of.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Suggestion {
+    pub row: String,
+    pub column: String,
+    pub value: f64,
+    /// Ids of the relations the value satisfies.
+    pub resolves: Vec<String>,
+}
+
+/// One problem with a report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    pub rule: String,
+    pub severity: Severity,
+    pub table: TableKey,
+    /// (row key, column key) of every cell the finding involves.
+    pub cells: Vec<(String, String)>,
+    pub expected: Option<f64>,
+    pub found: Option<f64>,
+    pub message: String,
+    pub suggestion: Option<Suggestion>,
+    /// Where the finding stands in the text (the first stated cell, or the row label).
+    pub span: Option<Range<usize>>,
+    /// For relation findings: how many of `cells` (the first ones) are on the stated side.
+    pub stated_cells: usize,
+}
+
+impl Finding {
+    fn warning(rule: &str, table: TableKey, message: String) -> Finding {
+        Finding {
+            rule: rule.into(),
+            severity: Severity::Warning,
+            table,
+            cells: Vec::new(),
+            expected: None,
+            found: None,
+            message,
+            suggestion: None,
+            span: None,
+            stated_cells: 0,
+        }
+    }
+}
+
+/// All findings for `report`, errors first, in a stable order.
+pub fn check(report: &Report, template: &Template, notes: &[ParseNote]) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let found_tables: Vec<TableKey> = report
+        .tables
+        .iter()
+        .filter(|t| t.found())
+        .map(|t| t.key)
+        .collect();
+    for rel in &template.relations {
+        if let Some(key) = TableKey::parse(&rel.table) {
+            if let Some(table) = report.table(key).filter(|t| t.found()) {
+                check_relation(rel, template.table(key), table, &mut findings);
+            }
+        }
+    }
+    suggest(&mut findings, report);
+    structure_checks(report, template, notes, &found_tables, &mut findings);
+    cell_checks(report, template, &mut findings);
+    active_plausibility(report, &mut findings);
+    findings.sort_by_key(|f| f.severity);
+    findings
+}
+
+/// A cell's number for the relations: blank, text and absent count as 0.
+fn num(row: &Row, column: &str) -> f64 {
+    row.cell(column).map_or(0.0, |c| c.value.as_f64())
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-6
+}
+
+fn check_relation(rel: &RelationSpec, spec: &TableSpec, table: &Table, out: &mut Vec<Finding>) {
+    match rel.for_each {
+        ForEach::Column => {
+            let pick = |pats: &[String]| -> Vec<&Row> {
+                table
+                    .rows
+                    .iter()
+                    .filter(|r| r.found() && pats.iter().any(|p| key_matches(p, &r.key)))
+                    .collect()
+            };
+            let stated = pick(&rel.stated);
+            let computed = pick(&rel.computed);
+            // A relation whose stated side is missing from the report cannot be evaluated.
+            let stated_complete = rel.stated.iter().all(|p| {
+                table
+                    .rows
+                    .iter()
+                    .any(|r| r.found() && key_matches(p, &r.key))
+            });
+            if !stated_complete || computed.is_empty() {
+                return;
+            }
+            for col in &spec.columns {
+                let found: f64 = stated.iter().map(|r| num(r, &col.key)).sum();
+                let expected: f64 = computed.iter().map(|r| num(r, &col.key)).sum();
+                if close(found, expected) {
+                    continue;
+                }
+                let cells: Vec<(String, String)> = stated
+                    .iter()
+                    .chain(&computed)
+                    .filter(|r| r.cell(&col.key).is_some())
+                    .map(|r| (r.key.clone(), col.key.clone()))
+                    .collect();
+                let stated_cells = stated.iter().filter(|r| r.cell(&col.key).is_some()).count();
+                let stated_names = names(&stated, spec);
+                let computed_names = if computed.len() > 3 {
+                    "the result rows".to_string()
+                } else {
+                    names(&computed, spec)
+                };
+                let label = col.labels.first().map_or(col.key.as_str(), String::as_str);
+                out.push(Finding {
+                    rule: rel.id.clone(),
+                    severity: Severity::Error,
+                    table: table.key,
+                    span: stated
+                        .first()
+                        .and_then(|r| r.cell(&col.key))
+                        .map(|c| c.span.clone()),
+                    cells,
+                    expected: Some(expected),
+                    found: Some(found),
+                    message: format!(
+                        "{label}: {stated_names} is {}, but {computed_names} sum to {} ({})",
+                        format_num(found),
+                        format_num(expected),
+                        rel.describe
+                    ),
+                    suggestion: None,
+                    stated_cells,
+                });
+            }
+        }
+        ForEach::Row => {
+            for row in table.rows.iter().filter(|r| r.found()) {
+                let cols = |pats: &[String]| -> Vec<&String> {
+                    row.columns
+                        .iter()
+                        .filter(|c| pats.iter().any(|p| key_matches(p, c)))
+                        .collect()
+                };
+                let stated = cols(&rel.stated);
+                let computed = cols(&rel.computed);
+                if stated.is_empty()
+                    || computed.is_empty()
+                    || stated.iter().any(|c| row.cell(c).is_none())
+                {
+                    continue;
+                }
+                let found: f64 = stated.iter().map(|c| num(row, c)).sum();
+                let expected: f64 = computed.iter().map(|c| num(row, c)).sum();
+                if close(found, expected) {
+                    continue;
+                }
+                let cells = stated
+                    .iter()
+                    .chain(&computed)
+                    .filter(|c| row.cell(c).is_some())
+                    .map(|c| (row.key.clone(), (*c).clone()))
+                    .collect();
+                let short = spec
+                    .row(&row.key)
+                    .map_or(row.key.as_str(), |r| r.short.as_str());
+                out.push(Finding {
+                    rule: rel.id.clone(),
+                    severity: Severity::Error,
+                    table: table.key,
+                    span: row.cell(stated[0]).map(|c| c.span.clone()),
+                    cells,
+                    expected: Some(expected),
+                    found: Some(found),
+                    message: format!(
+                        "{short}: 总计 is {}, but its parts sum to {} ({})",
+                        format_num(found),
+                        format_num(expected),
+                        rel.describe
+                    ),
+                    suggestion: None,
+                    stated_cells: stated.len(),
+                });
+            }
+        }
+    }
+}
+
+fn names(rows: &[&Row], spec: &TableSpec) -> String {
+    rows.iter()
+        .map(|r| {
+            spec.row(&r.key)
+                .map_or(r.key.as_str(), |s| s.short.as_str())
+        })
+        .collect::<Vec<_>>()
+        .join(" + ")
+}
+
+/// Attaches a suggestion to failing relation findings that share a cell whose one new value
+/// satisfies all of them.
+fn suggest(findings: &mut [Finding], report: &Report) {
+    // cell -> [(finding index, value that would satisfy that finding)]
+    let mut by_cell: BTreeMap<(TableKey, String, String), Vec<(usize, f64)>> = BTreeMap::new();
+    for (i, f) in findings.iter().enumerate() {
+        let (Some(found), Some(expected)) = (f.found, f.expected) else {
+            continue;
+        };
+        let Some(table) = report.table(f.table) else {
+            continue;
+        };
+        let stated_len = f.stated_cells;
+        for (k, (row, col)) in f.cells.iter().enumerate() {
+            let current = table.row(row).map_or(0.0, |r| num(r, col));
+            // On the stated side the cell must absorb (expected - found); on the computed side, the reverse.
+            let proposal = if k < stated_len {
+                current + (expected - found)
+            } else {
+                current + (found - expected)
+            };
+            by_cell
+                .entry((f.table, row.clone(), col.clone()))
+                .or_default()
+                .push((i, proposal));
+        }
+    }
+    let mut best: BTreeMap<usize, (usize, Suggestion)> = BTreeMap::new();
+    for ((_, row, col), hits) in by_cell {
+        if hits.len() < 2 || !hits.iter().all(|(_, v)| close(*v, hits[0].1)) || hits[0].1 < 0.0 {
+            continue;
+        }
+        let resolves: Vec<String> = hits
+            .iter()
+            .map(|(i, _)| findings[*i].rule.clone())
+            .collect();
+        let s = Suggestion {
+            row: row.clone(),
+            column: col.clone(),
+            value: hits[0].1,
+            resolves,
+        };
+        for (i, _) in &hits {
+            if best.get(i).is_none_or(|(n, _)| hits.len() > *n) {
+                best.insert(*i, (hits.len(), s.clone()));
+            }
+        }
+    }
+    for (i, (_, s)) in best {
+        findings[i].suggestion = Some(s);
+    }
+}
+
+fn structure_checks(
+    report: &Report,
+    template: &Template,
+    notes: &[ParseNote],
+    found: &[TableKey],
+    out: &mut Vec<Finding>,
+) {
+    for key in TableKey::ALL {
+        if !found.contains(&key) {
+            out.push(Finding::warning(
+                "missing_table",
+                key,
+                format!(
+                    "table {} ({}) was not found in the report",
+                    key.as_str(),
+                    key.title()
+                ),
+            ));
+            continue;
+        }
+        let spec = template.table(key);
+        if let Some(table) = report.table(key) {
+            for row in table.rows.iter().filter(|r| !r.found()) {
+                let rs = spec.row(&row.key);
+                if rs.is_some_and(|r| r.optional)
+                    || (row.key.starts_with("other.") && table.row("other").is_some_and(Row::found))
+                {
+                    continue;
+                }
+                let mut f = Finding::warning(
+                    "missing_row",
+                    key,
+                    format!(
+                        "row {} ({}) was not found",
+                        row.key,
+                        rs.map_or("", |r| r.short.as_str())
+                    ),
+                );
+                f.cells = row
+                    .columns
+                    .iter()
+                    .map(|c| (row.key.clone(), c.clone()))
+                    .collect();
+                f.span = table.anchor.clone();
+                out.push(f);
+            }
+        }
+    }
+    for n in notes {
+        let what = if n.found < n.expected {
+            format!(
+                "row {} has {} of the {} cells the template expects; the rest are left empty",
+                n.row, n.found, n.expected
+            )
+        } else {
+            format!(
+                "row {} has {} cells where the template expects {}; the extra ones are ignored",
+                n.row, n.found, n.expected
+            )
+        };
+        let mut f = Finding::warning("cell_count", n.table, what);
+        f.span = Some(n.span.clone());
+        out.push(f);
+    }
+    if let (Some(year), Some(id)) = (report.year, report.template.as_deref()) {
+        if !template.fits_year(year) {
+            out.push(Finding::warning(
+                "template_year",
+                TableKey::Active,
+                format!("the report is for {year} but uses the {id} template"),
+            ));
+        }
+    }
+}
+
+fn cell_checks(report: &Report, template: &Template, out: &mut Vec<Finding>) {
+    for table in &report.tables {
+        let spec = template.table(table.key);
+        for row in table.rows.iter().filter(|r| r.found()) {
+            let short = spec
+                .row(&row.key)
+                .map_or(row.key.as_str(), |r| r.short.as_str());
+            let blanks: Vec<&String> = row
+                .columns
+                .iter()
+                .zip(&row.cells)
+                .filter(|(_, c)| c.as_ref().is_some_and(|c| c.value == Value::Blank))
+                .map(|(k, _)| k)
+                .collect();
+            if !blanks.is_empty() {
+                let mut f = Finding::warning(
+                    "blank_cells",
+                    table.key,
+                    format!(
+                        "{short}: {} blank cell(s) where the template expects a number (0)",
+                        blanks.len()
+                    ),
+                );
+                f.cells = blanks
+                    .iter()
+                    .map(|c| (row.key.clone(), (*c).clone()))
+                    .collect();
+                f.span = row.cell(blanks[0]).map(|c| c.span.clone());
+                out.push(f);
+            }
+            for (col, cell) in row.columns.iter().zip(&row.cells) {
+                if let Some(cell) = cell.as_ref().filter(|c| matches!(c.value, Value::Text(_))) {
+                    let mut f = Finding::warning(
+                        "non_numeric",
+                        table.key,
+                        format!(
+                            "{short}/{col}: {:?} is not a number; counted as 0",
+                            cell.raw
+                        ),
+                    );
+                    f.cells = vec![(row.key.clone(), col.clone())];
+                    f.span = Some(cell.span.clone());
+                    out.push(f);
+                }
+            }
+        }
+    }
+}
+
+/// Table 二 has no identity, but some combinations cannot be true.
+fn active_plausibility(report: &Report, out: &mut Vec<Finding>) {
+    let Some(table) = report.table(TableKey::Active) else {
+        return;
+    };
+    for row in table.rows.iter().filter(|r| r.found()) {
+        let v = |c: &str| {
+            row.cell(c)
+                .filter(|c| c.value.is_number())
+                .map(|c| c.value.as_f64())
+        };
+        let mut warn = |cols: &[&str], msg: String| {
+            let mut f = Finding::warning("active_plausibility", TableKey::Active, msg);
+            f.cells = cols
+                .iter()
+                .map(|c| (row.key.clone(), (*c).to_string()))
+                .collect();
+            f.span = row.cell(cols[0]).map(|c| c.span.clone());
+            out.push(f);
+        };
+        if let (Some(new), Some(total)) = (v("new_published"), v("total_published")) {
+            if total < new {
+                warn(
+                    &["total_published", "new_published"],
+                    format!(
+                        "{}: 对外公开总数量 {} is less than 本年新公开数量 {}",
+                        row.key,
+                        format_num(total),
+                        format_num(new)
+                    ),
+                );
+            }
+        }
+        if let (Some(prev), Some(change)) = (v("previous_count"), v("change")) {
+            if prev + change < 0.0 {
+                warn(
+                    &["previous_count", "change"],
+                    format!(
+                        "{}: 上一年项目数量 {} + 本年增/减 {} is negative",
+                        row.key,
+                        format_num(prev),
+                        format_num(change)
+                    ),
+                );
+            }
+        }
+        if let (Some(count), Some(amount)) = (v("purchase_count"), v("purchase_amount")) {
+            if (count == 0.0) != (amount == 0.0) {
+                warn(
+                    &["purchase_count", "purchase_amount"],
+                    format!(
+                        "{}: 采购项目数量 {} but 采购总金额 {}",
+                        row.key,
+                        format_num(count),
+                        format_num(amount)
+                    ),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,273 @@
+//! Command-line interface: argument parsing and the headless `gouji check` run.
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use rayon::prelude::*;
+
+use crate::audit::{Audit, ReadOptions, audit_file, collect_paths};
+use crate::checker::Severity;
+use crate::decode::encoding_for_label;
+use crate::export::{CELLS_CSV_HEADER, FINDINGS_CSV_HEADER, audit_json, cells_csv, findings_csv};
+use crate::template::Templates;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "gouji",
+    version,
+    about = "Audit the tables of 政府信息公开工作年度报告 (annual reports on government information disclosure)"
+)]
+#[command(arg_required_else_help = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Parse and check reports headless; print findings, JSON Lines or CSV.
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Compiler-style diagnostics for people.
+    Text,
+    /// JSON Lines, one object per report (schema in README).
+    Json,
+    /// Long format, one line per cell: file,table,row,column,raw,value.
+    Csv,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Report files or directories (searched recursively for *.txt).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Decode every file with this encoding (utf-8, gbk, gb18030, utf-16le, …) instead of detecting.
+    #[arg(long)]
+    pub encoding: Option<String>,
+    /// Also write every finding as CSV to this file.
+    #[arg(long, value_name = "FILE")]
+    pub findings_csv: Option<PathBuf>,
+    /// Text format: print errors only, not warnings.
+    #[arg(long)]
+    pub errors_only: bool,
+}
+
+/// Exit status of a check run: 0 clean, 1 some report has an error finding, 2 some file
+/// could not be read or holds no report.
+pub fn run(cli: Cli) -> anyhow::Result<i32> {
+    match cli.command {
+        Some(Command::Check(args)) => check(args),
+        None => Ok(0),
+    }
+}
+
+fn check(args: CheckArgs) -> anyhow::Result<i32> {
+    let templates = Templates::embedded()?;
+    let encoding = args
+        .encoding
+        .as_deref()
+        .map(encoding_for_label)
+        .transpose()?;
+    let opts = ReadOptions { encoding };
+    let paths = collect_paths(&args.paths)?;
+    let mut findings_out = match &args.findings_csv {
+        Some(p) => {
+            let mut f = io::BufWriter::new(
+                std::fs::File::create(p)
+                    .map_err(|e| anyhow::anyhow!("{}: cannot create: {e}", p.display()))?,
+            );
+            writeln!(f, "{FINDINGS_CSV_HEADER}")?;
+            Some(f)
+        }
+        None => None,
+    };
+
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let mut totals = Totals::default();
+    if args.format == Format::Csv {
+        out_line(&mut out, CELLS_CSV_HEADER)?;
+    }
+    // Stream in chunks: parallel inside a chunk, output in input order, memory flat.
+    let chunk = 64 * rayon::current_num_threads().max(1);
+    for paths in paths.chunks(chunk) {
+        let rendered: Vec<(String, String, Summary)> = paths
+            .par_iter()
+            .map(|p| {
+                let audit = audit_file(p, &templates, opts);
+                let shown = p.display().to_string();
+                let body = render(&audit, &shown, args.format, args.errors_only);
+                let mut fcsv = String::new();
+                if findings_out.is_some() {
+                    findings_csv(&audit, &shown, &mut fcsv);
+                }
+                (body, fcsv, Summary::of(&audit))
+            })
+            .collect();
+        for (body, fcsv, s) in rendered {
+            if let Err(e) = out.write_all(body.as_bytes()) {
+                return broken_pipe_ok(e);
+            }
+            if let Some(f) = findings_out.as_mut() {
+                f.write_all(fcsv.as_bytes())?;
+            }
+            totals.add(s);
+        }
+    }
+    if args.format == Format::Text {
+        let line = totals.line();
+        out_line(&mut out, &line)?;
+    }
+    if let Err(e) = out.flush() {
+        return broken_pipe_ok(e);
+    }
+    if let Some(mut f) = findings_out {
+        f.flush()?;
+    }
+    Ok(if totals.unreadable > 0 {
+        2
+    } else if totals.with_errors > 0 {
+        1
+    } else {
+        0
+    })
+}
+
+fn out_line(out: &mut impl Write, line: &str) -> anyhow::Result<()> {
+    match writeln!(out, "{line}") {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => std::process::exit(0),
+        r => Ok(r?),
+    }
+}
+
+fn broken_pipe_ok(e: io::Error) -> anyhow::Result<i32> {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        Ok(0)
+    } else {
+        Err(e.into())
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Summary {
+    errors: usize,
+    warnings: usize,
+    unreadable: bool,
+}
+
+impl Summary {
+    fn of(a: &Audit) -> Summary {
+        Summary {
+            errors: a.errors(),
+            warnings: a.warnings(),
+            unreadable: a.unreadable(),
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+struct Totals {
+    reports: usize,
+    with_errors: usize,
+    errors: usize,
+    warnings: usize,
+    unreadable: usize,
+}
+
+impl Totals {
+    fn add(&mut self, s: Summary) {
+        self.reports += 1;
+        self.errors += s.errors;
+        self.warnings += s.warnings;
+        self.with_errors += usize::from(s.errors > 0);
+        self.unreadable += usize::from(s.unreadable);
+    }
+
+    fn line(&self) -> String {
+        format!(
+            "checked {} report(s): {} with errors ({} error(s)), {} warning(s), {} unreadable or without tables",
+            self.reports, self.with_errors, self.errors, self.warnings, self.unreadable
+        )
+    }
+}
+
+/// Renders one audited file in the chosen format.
+pub fn render(a: &Audit, shown: &str, format: Format, errors_only: bool) -> String {
+    match format {
+        Format::Json => {
+            let mut s = audit_json(a, shown).to_string();
+            s.push('\n');
+            s
+        }
+        Format::Csv => {
+            let mut s = String::new();
+            cells_csv(a, shown, &mut s);
+            s
+        }
+        Format::Text => render_text(a, shown, errors_only),
+    }
+}
+
+fn render_text(a: &Audit, shown: &str, errors_only: bool) -> String {
+    let mut s = String::new();
+    if let Some(e) = &a.error {
+        s.push_str(&format!("{shown}: error: {e}\n"));
+    }
+    for f in &a.findings {
+        if errors_only && f.severity != Severity::Error {
+            continue;
+        }
+        let pos = match (&a.report, &f.span) {
+            (Some(r), Some(span)) => {
+                let (l, c) = r.line_col(span.start);
+                format!("{shown}:{l}:{c}")
+            }
+            _ => shown.to_string(),
+        };
+        s.push_str(&format!(
+            "{pos}: {}[{}]: {}: {}\n",
+            f.severity.as_str(),
+            f.rule,
+            f.table.as_str(),
+            f.message
+        ));
+        if f.severity == Severity::Error {
+            if let (Some(found), Some(expected)) = (f.found, f.expected) {
+                s.push_str(&format!(
+                    "    found {}, expected {}\n",
+                    crate::text::format_num(found),
+                    crate::text::format_num(expected)
+                ));
+            }
+        }
+        if let Some(sg) = &f.suggestion {
+            let at = a
+                .report
+                .as_ref()
+                .and_then(|r| r.table(f.table))
+                .and_then(|t| t.cell(&sg.row, &sg.column))
+                .map(|c| {
+                    let (l, col) = a
+                        .report
+                        .as_ref()
+                        .map_or((0, 0), |r| r.line_col(c.span.start));
+                    format!(" (line {l}:{col})")
+                })
+                .unwrap_or_default();
+            s.push_str(&format!(
+                "    suggestion: {}/{} should probably be {}{at}: that one value satisfies {}\n",
+                sg.row,
+                sg.column,
+                crate::text::format_num(sg.value),
+                sg.resolves.join(" and ")
+            ));
+        }
+    }
+    s
+}

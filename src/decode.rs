@@ -1,0 +1,181 @@
+//! Turning a report file's bytes into text.
+//!
+//! Reports arrive as UTF-8, UTF-8 with a BOM, UTF-16 (Word's "Unicode text") or GBK/GB18030.
+//! The order below held on every real file we have (see shared/docs/stack.md): a BOM decides;
+//! valid UTF-8 is UTF-8; otherwise chardetng, trusted only when it says a Chinese encoding,
+//! else GB18030 (a superset of GBK). An explicit `--encoding` always wins.
+
+use encoding_rs::{Encoding, GB18030, UTF_8, UTF_16BE, UTF_16LE};
+
+/// Why a file could not be turned into report text.
+#[derive(Debug, thiserror::Error)]
+pub enum DecodeError {
+    #[error("the file is empty")]
+    Empty,
+    #[error("the file looks binary ({0}), not report text")]
+    Binary(String),
+    #[error("unknown encoding label {0:?} (try utf-8, gbk, gb18030, utf-16le, utf-16be, big5)")]
+    UnknownEncoding(String),
+}
+
+/// Decoded text plus the name of the encoding that produced it.
+#[derive(Debug, Clone)]
+pub struct Decoded {
+    pub text: String,
+    pub encoding: &'static str,
+    /// True when some bytes were not valid in the chosen encoding (replaced by U+FFFD).
+    pub had_errors: bool,
+}
+
+/// Looks up an encoding by a user-supplied label ("gbk", "UTF-8", "utf16le", …).
+pub fn encoding_for_label(label: &str) -> Result<&'static Encoding, DecodeError> {
+    let norm = label.trim().to_ascii_lowercase();
+    let norm = match norm.as_str() {
+        "utf16le" | "utf-16" => "utf-16le",
+        "utf16be" => "utf-16be",
+        "utf8" => "utf-8",
+        other => other,
+    };
+    Encoding::for_label(norm.as_bytes()).ok_or_else(|| DecodeError::UnknownEncoding(label.into()))
+}
+
+/// Decodes `bytes`, honouring `forced` when given. Never panics on any input.
+pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> Result<Decoded, DecodeError> {
+    if bytes.is_empty() {
+        return Err(DecodeError::Empty);
+    }
+    let encoding = match forced {
+        Some(e) => e,
+        None => detect(bytes),
+    };
+    let utf16 = encoding == UTF_16LE || encoding == UTF_16BE;
+    if !utf16 && bytes.contains(&0) {
+        let nuls = bytes.iter().filter(|b| **b == 0).count();
+        return Err(DecodeError::Binary(format!("{nuls} NUL bytes")));
+    }
+    let (text, used, had_errors) = encoding.decode(bytes);
+    let text = text.into_owned();
+    check_textlike(&text)?;
+    Ok(Decoded {
+        text,
+        encoding: used.name(),
+        had_errors,
+    })
+}
+
+fn detect(bytes: &[u8]) -> &'static Encoding {
+    if let Some((enc, _)) = Encoding::for_bom(bytes) {
+        return enc;
+    }
+    if is_utf8_allowing_cut_tail(bytes) {
+        return UTF_8;
+    }
+    if looks_utf16(bytes) {
+        // BOM-less UTF-16: ASCII-range text has every other byte zero.
+        let even_zeros = bytes.iter().step_by(2).filter(|b| **b == 0).count();
+        let odd_zeros = bytes.iter().skip(1).step_by(2).filter(|b| **b == 0).count();
+        return if odd_zeros > even_zeros {
+            UTF_16LE
+        } else {
+            UTF_16BE
+        };
+    }
+    let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    det.feed(bytes, true);
+    let guess = det.guess(None, chardetng::Utf8Detection::Allow);
+    match guess.name() {
+        "GBK" | "gb18030" | "Big5" => guess,
+        _ => GB18030,
+    }
+}
+
+fn is_utf8_allowing_cut_tail(bytes: &[u8]) -> bool {
+    match std::str::from_utf8(bytes) {
+        Ok(_) => true,
+        // A file cut in the middle of its last character is still UTF-8.
+        Err(e) => e.error_len().is_none() && bytes.len() - e.valid_up_to() < 4,
+    }
+}
+
+fn looks_utf16(bytes: &[u8]) -> bool {
+    let sample = &bytes[..bytes.len().min(4096)];
+    let zeros = sample.iter().filter(|b| **b == 0).count();
+    sample.len() >= 4 && zeros * 4 >= sample.len() && zeros * 3 <= sample.len() * 2
+}
+
+/// Rejects decoded text that is mostly control characters or replacement characters.
+fn check_textlike(text: &str) -> Result<(), DecodeError> {
+    let mut total = 0usize;
+    let mut bad = 0usize;
+    for c in text.chars().take(65_536) {
+        total += 1;
+        if c == '\u{FFFD}' || (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}')) {
+            bad += 1;
+        }
+    }
+    if total > 0 && bad * 20 > total {
+        return Err(DecodeError::Binary(format!(
+            "{bad} of the first {total} characters are control or undecodable bytes"
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = "一、本年新收政府信息公开申请数量\t44\n（七）总计 43";
+
+    #[test]
+    fn utf8_and_bom() {
+        let d = decode(SAMPLE.as_bytes(), None).unwrap();
+        assert_eq!((d.text.as_str(), d.encoding), (SAMPLE, "UTF-8"));
+        let mut with_bom = vec![0xEF, 0xBB, 0xBF];
+        with_bom.extend_from_slice(SAMPLE.as_bytes());
+        let d = decode(&with_bom, None).unwrap();
+        assert_eq!(d.text, SAMPLE);
+    }
+
+    #[test]
+    fn gbk_is_detected() {
+        let (bytes, _, _) = GB18030.encode(SAMPLE);
+        let d = decode(&bytes, None).unwrap();
+        assert_eq!(d.text, SAMPLE);
+        assert!(
+            d.encoding == "GBK" || d.encoding == "gb18030",
+            "{}",
+            d.encoding
+        );
+    }
+
+    #[test]
+    fn utf16_with_and_without_bom() {
+        let mut le = vec![0xFF, 0xFE];
+        le.extend(SAMPLE.encode_utf16().flat_map(u16::to_le_bytes));
+        assert_eq!(decode(&le, None).unwrap().text, SAMPLE);
+        let mut be = vec![0xFE, 0xFF];
+        be.extend(SAMPLE.encode_utf16().flat_map(u16::to_be_bytes));
+        assert_eq!(decode(&be, None).unwrap().encoding, "UTF-16BE");
+        let bare: Vec<u8> = "report 2020 abc\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert_eq!(decode(&bare, None).unwrap().text, "report 2020 abc\n");
+    }
+
+    #[test]
+    fn forced_encoding_wins() {
+        let (bytes, _, _) = GB18030.encode(SAMPLE);
+        let enc = encoding_for_label("gbk").unwrap();
+        assert_eq!(decode(&bytes, Some(enc)).unwrap().text, SAMPLE);
+        assert!(encoding_for_label("klingon").is_err());
+    }
+
+    #[test]
+    fn empty_and_binary_are_errors() {
+        assert!(matches!(decode(b"", None), Err(DecodeError::Empty)));
+        let noise: Vec<u8> = (0..4000u32).map(|i| (i * 7919 % 251) as u8).collect();
+        assert!(matches!(decode(&noise, None), Err(DecodeError::Binary(_))));
+    }
+}

@@ -1,0 +1,16 @@
+//! gouji: parse China's 政府信息公开工作年度报告 into the national template's tables, check
+//! every arithmetic relation (勾稽关系), and show where each number stands in the source.
+//!
+//! The core (`decode`, `text`, `template`, `tokenize`, `parser`, `report`, `checker`, `export`)
+//! has no terminal dependency; `gouji check` and the workbench both stand on it.
+
+pub mod audit;
+pub mod checker;
+pub mod cli;
+pub mod decode;
+pub mod export;
+pub mod parser;
+pub mod report;
+pub mod template;
+pub mod text;
+pub mod tokenize;

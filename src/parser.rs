@@ -1,0 +1,447 @@
+//! Aligning the token stream to a template: which cells belong to which row and column.
+//!
+//! One mechanism for every layout: walk the tokens; a text token that matches a row label
+//! (after folding, with the label variants of the template) opens that row; the value and blank
+//! tokens that follow are its cells, until text that is not a label, a row break, or the next
+//! label. The collected cells are then fitted to the row's column count: padding blanks at the
+//! ends of the row (pipe runs, empty tab fields, merged-label cells) are dropped first.
+//! Table 四 has no row labels: its cells are the one run of values after its header.
+
+use std::ops::Range;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use crate::report::{Cell, Report, Row, Table};
+use crate::template::{MatchQuality, TableKey, TableSpec, Template, Templates, match_label};
+use crate::text::{fold_label, is_space, parse_value};
+use crate::tokenize::{Kind, Token, tokenize};
+
+/// Something the parser noticed about the layout that the reviewer should know.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParseNote {
+    pub table: TableKey,
+    pub row: String,
+    /// How many cells the report has for the row, and how many the template expects.
+    pub found: usize,
+    pub expected: usize,
+    pub span: Range<usize>,
+}
+
+/// A parsed report and the notes taken while parsing it.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    pub report: Report,
+    pub notes: Vec<ParseNote>,
+}
+
+/// Folded labels of one table, built once per template.
+struct TableIndex {
+    key: TableKey,
+    /// (row index, folded alias)
+    aliases: Vec<(usize, String)>,
+    groups: Vec<String>,
+    anchors: Vec<String>,
+}
+
+impl TableIndex {
+    fn new(key: TableKey, spec: &TableSpec) -> Self {
+        let aliases = spec
+            .rows
+            .iter()
+            .enumerate()
+            .flat_map(|(i, r)| r.labels.iter().map(move |l| (i, fold_label(l))))
+            .collect();
+        TableIndex {
+            key,
+            aliases,
+            groups: spec.group_labels.iter().map(|l| fold_label(l)).collect(),
+            anchors: spec.anchors.iter().map(|l| fold_label(l)).collect(),
+        }
+    }
+}
+
+/// Parses decoded report text with the template detected from its wording.
+pub fn parse(path: PathBuf, text: String, encoding: &'static str, templates: &Templates) -> Parsed {
+    let folded = fold_label(&text);
+    let detected = templates.detect(&folded);
+    let template = match detected.or_else(|| templates.all.last()) {
+        Some(t) => t,
+        None => {
+            return Parsed {
+                report: Report::new(path, text, encoding),
+                notes: Vec::new(),
+            };
+        }
+    };
+    let mut parsed = parse_with(path, text, encoding, template);
+    parsed.report.template = detected.map(|t| t.id.clone());
+    parsed
+}
+
+/// Parses decoded report text against one given template.
+pub fn parse_with(
+    path: PathBuf,
+    text: String,
+    encoding: &'static str,
+    template: &Template,
+) -> Parsed {
+    let mut report = Report::new(path, text, encoding);
+    report.template = Some(template.id.clone());
+    let tokens = tokenize(&report.text);
+    let mut notes = Vec::new();
+
+    let mut tables: Vec<Table> = TableKey::ALL
+        .iter()
+        .map(|&key| empty_table(key, template.table(key)))
+        .collect();
+
+    let indexes: Vec<TableIndex> = [TableKey::Active, TableKey::Applications]
+        .into_iter()
+        .map(|k| TableIndex::new(k, template.table(k)))
+        .collect();
+    align_labelled_rows(&report.text, &tokens, &indexes, &mut tables, &mut notes);
+    align_header_row(
+        &report.text,
+        &tokens,
+        TableKey::Review,
+        template.table(TableKey::Review),
+        &mut tables[2],
+        &mut notes,
+    );
+
+    let (agency, year) = title_metadata(&report.text);
+    report.agency = agency;
+    report.year = year.or_else(|| dominant_year(&report.text));
+    report.tables = tables;
+    Parsed { report, notes }
+}
+
+fn empty_table(key: TableKey, spec: &TableSpec) -> Table {
+    Table {
+        key,
+        anchor: None,
+        rows: spec
+            .rows
+            .iter()
+            .map(|r| {
+                let columns: Vec<String> =
+                    spec.row_columns(r).into_iter().map(String::from).collect();
+                Row {
+                    key: r.key.clone(),
+                    cells: vec![None; columns.len()],
+                    columns,
+                    label_span: None,
+                }
+            })
+            .collect(),
+    }
+}
+
+/// The row currently collecting cells.
+struct Open {
+    table: usize,
+    row: usize,
+    label: Range<usize>,
+    slots: Vec<Token>,
+}
+
+fn align_labelled_rows(
+    text: &str,
+    tokens: &[Token],
+    indexes: &[TableIndex],
+    tables: &mut [Table],
+    notes: &mut Vec<ParseNote>,
+) {
+    let mut started = vec![false; indexes.len()];
+    let mut open: Option<Open> = None;
+    for tok in tokens {
+        match tok.kind {
+            Kind::Text => {
+                let s = &text[tok.span.clone()];
+                let folded = fold_label(s);
+                for (i, idx) in indexes.iter().enumerate() {
+                    if !started[i] && idx.anchors.iter().any(|a| folded.contains(a.as_str())) {
+                        started[i] = true;
+                        tables[i].anchor.get_or_insert(tok.span.clone());
+                    }
+                }
+                if let Some((t, r, span)) = find_row(s, tok.span.start, indexes, &started, tables) {
+                    finish(open.take(), text, indexes, tables, notes);
+                    open = Some(Open {
+                        table: t,
+                        row: r,
+                        label: span,
+                        slots: Vec::new(),
+                    });
+                } else if open.as_ref().is_some_and(|o| !o.slots.is_empty()) {
+                    finish(open.take(), text, indexes, tables, notes);
+                } else if indexes.iter().any(|idx| idx.groups.contains(&folded)) {
+                    // A merged group label between a row label and its cells: keep waiting.
+                }
+            }
+            Kind::Value | Kind::Blank => {
+                if let Some(o) = open.as_mut() {
+                    o.slots.push(tok.clone());
+                }
+            }
+            Kind::Break => {
+                if open.as_ref().is_some_and(|o| !o.slots.is_empty()) {
+                    finish(open.take(), text, indexes, tables, notes);
+                }
+            }
+        }
+    }
+    finish(open.take(), text, indexes, tables, notes);
+}
+
+/// Finds the row a text token names. Tries the whole text, then runs of its space-separated
+/// words (PDF text glues stray characters of merged cells to labels: "本 2.其他法律…").
+fn find_row(
+    s: &str,
+    base: usize,
+    indexes: &[TableIndex],
+    started: &[bool],
+    tables: &[Table],
+) -> Option<(usize, usize, Range<usize>)> {
+    let words: Vec<(usize, usize)> = word_bounds(s);
+    let mut candidates: Vec<Range<usize>> = vec![0..s.len()];
+    if words.len() > 1 && words.len() <= 8 {
+        for len in (1..words.len()).rev() {
+            for start in 0..=words.len() - len {
+                candidates.push(words[start].0..words[start + len - 1].1);
+            }
+        }
+    }
+    for cand in candidates {
+        let folded = fold_label(&s[cand.clone()]);
+        if folded.is_empty() {
+            continue;
+        }
+        let mut best: Option<(MatchQuality, usize, usize)> = None;
+        for (ti, idx) in indexes.iter().enumerate() {
+            if !started[ti] {
+                continue;
+            }
+            for (ri, alias) in &idx.aliases {
+                if tables[ti].rows[*ri].label_span.is_some() {
+                    continue; // filled already; a repeated label is a heading or narrative
+                }
+                if let Some(q) = match_label(&folded, alias) {
+                    if best.is_none_or(|(bq, _, _)| q < bq) {
+                        best = Some((q, ti, *ri));
+                    }
+                }
+            }
+        }
+        if let Some((_, t, r)) = best {
+            return Some((t, r, base + cand.start..base + cand.end));
+        }
+    }
+    None
+}
+
+fn word_bounds(s: &str) -> Vec<(usize, usize)> {
+    let mut v = Vec::new();
+    let mut start: Option<usize> = None;
+    for (i, c) in s.char_indices() {
+        if is_space(c) {
+            if let Some(st) = start.take() {
+                v.push((st, i));
+            }
+        } else if start.is_none() {
+            start = Some(i);
+        }
+    }
+    if let Some(st) = start {
+        v.push((st, s.len()));
+    }
+    v
+}
+
+fn finish(
+    open: Option<Open>,
+    text: &str,
+    indexes: &[TableIndex],
+    tables: &mut [Table],
+    notes: &mut Vec<ParseNote>,
+) {
+    let Some(o) = open else { return };
+    if o.slots.is_empty() {
+        return; // a group label, or a label with no cells: leave the row for a later match
+    }
+    let row = &mut tables[o.table].rows[o.row];
+    let expected = row.columns.len();
+    let (cells, found) = fit(text, o.slots, expected);
+    if found != expected {
+        notes.push(ParseNote {
+            table: indexes[o.table].key,
+            row: row.key.clone(),
+            found,
+            expected,
+            span: o.label.clone(),
+        });
+    }
+    row.cells = cells;
+    row.label_span = Some(o.label);
+}
+
+/// Fits collected slots to `n` columns: padding blanks are dropped from the end, then from
+/// the start; extra values beyond `n` are dropped. Returns the cells and how many real cells
+/// the row had before fitting.
+fn fit(text: &str, mut slots: Vec<Token>, n: usize) -> (Vec<Option<Cell>>, usize) {
+    while slots.len() > n && slots.last().is_some_and(|t| t.kind == Kind::Blank) {
+        slots.pop();
+    }
+    let leading = slots.iter().take_while(|t| t.kind == Kind::Blank).count();
+    let drop = leading.min(slots.len().saturating_sub(n));
+    slots.drain(..drop);
+    let found = slots.len();
+    slots.truncate(n);
+    let mut cells: Vec<Option<Cell>> = slots
+        .into_iter()
+        .map(|t| Some(make_cell(text, t)))
+        .collect();
+    cells.resize(n, None);
+    (cells, found)
+}
+
+fn make_cell(text: &str, t: Token) -> Cell {
+    let raw = &text[t.span.clone()];
+    let value = match t.kind {
+        Kind::Blank => crate::text::Value::Blank,
+        _ => parse_value(raw).unwrap_or_else(|| crate::text::Value::Text(raw.to_string())),
+    };
+    let trimmed = raw.trim_matches(is_space);
+    Cell {
+        raw: if t.kind == Kind::Blank {
+            String::new()
+        } else {
+            trimmed.to_string()
+        },
+        value,
+        span: t.span,
+    }
+}
+
+/// Table 四: after the header (which starts with one of the anchors), the first run of
+/// value and blank tokens is the data row, in template order of rows and columns.
+fn align_header_row(
+    text: &str,
+    tokens: &[Token],
+    key: TableKey,
+    spec: &TableSpec,
+    table: &mut Table,
+    notes: &mut Vec<ParseNote>,
+) {
+    let anchors: Vec<String> = spec.anchors.iter().map(|a| fold_label(a)).collect();
+    let n: usize = table.rows.iter().map(|r| r.columns.len()).sum();
+    // The header is the anchor followed closely by the other group labels ("行政诉讼").
+    let Some(start) = tokens.iter().enumerate().position(|(i, t)| {
+        t.kind == Kind::Text
+            && anchors.contains(&fold_label(&text[t.span.clone()]))
+            && tokens[i + 1..]
+                .iter()
+                .filter(|u| u.kind == Kind::Text)
+                .take(3)
+                .any(|u| {
+                    let f = fold_label(&text[u.span.clone()]);
+                    f.contains("行政诉讼") || f.contains("结果维持") || f.contains("结果")
+                })
+    }) else {
+        return;
+    };
+    table.anchor = Some(tokens[start].span.clone());
+    let mut slots: Vec<Token> = Vec::new();
+    for tok in &tokens[start + 1..] {
+        match tok.kind {
+            Kind::Text => {
+                if slots.iter().any(|s| s.kind == Kind::Value) {
+                    break;
+                }
+                slots.clear();
+            }
+            Kind::Value | Kind::Blank => slots.push(tok.clone()),
+            Kind::Break => {}
+        }
+    }
+    if slots.is_empty() {
+        return;
+    }
+    let (cells, found) = fit(text, slots, n);
+    if found != n {
+        notes.push(ParseNote {
+            table: key,
+            row: table
+                .rows
+                .first()
+                .map(|r| r.key.clone())
+                .unwrap_or_default(),
+            found,
+            expected: n,
+            span: tokens[start].span.clone(),
+        });
+    }
+    let mut it = cells.into_iter();
+    for row in &mut table.rows {
+        for c in row.cells.iter_mut() {
+            *c = it.next().flatten();
+        }
+        row.label_span = Some(tokens[start].span.clone());
+    }
+}
+
+fn title_regex() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"^(?:标题\s*[:：]\s*)?(.*?)\s*(\d{4})\s*年度?\s*(?:政府信息公开|政务公开|信息公开)",
+        )
+        .expect("static regex")
+    })
+}
+
+/// Agency and year from the report's title (the first lines naming a 年度报告).
+fn title_metadata(text: &str) -> (Option<String>, Option<i32>) {
+    let mut prev: Option<&str> = None;
+    for line in text
+        .lines()
+        .map(|l| l.trim_matches(is_space))
+        .filter(|l| !l.is_empty())
+        .take(12)
+    {
+        if let Some(c) = title_regex().captures(line) {
+            let year = c[2].parse().ok();
+            let mut agency = c[1].trim_matches(is_space).to_string();
+            if agency.is_empty() {
+                if let Some(p) =
+                    prev.filter(|p| p.chars().count() <= 40 && !p.contains(['，', '。', ',']))
+                {
+                    agency = p.to_string();
+                }
+            }
+            return ((!agency.is_empty()).then_some(agency), year);
+        }
+        prev = Some(line);
+    }
+    (None, None)
+}
+
+/// The year most often written as "20xx年" in the text: the report year when no title says it.
+fn dominant_year(text: &str) -> Option<i32> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| Regex::new(r"(20\d\d)\s*年").expect("static regex"));
+    let mut counts: Vec<(i32, usize)> = Vec::new();
+    for c in re.captures_iter(text) {
+        let y: i32 = c[1].parse().ok()?;
+        match counts.iter_mut().find(|(yy, _)| *yy == y) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((y, 1)),
+        }
+    }
+    counts
+        .into_iter()
+        .max_by_key(|&(y, n)| (n, y))
+        .map(|(y, _)| y)
+}

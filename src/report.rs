@@ -1,0 +1,161 @@
+//! The parsed report: tables of cells, each cell traceable to its bytes in the source text.
+
+use std::ops::Range;
+use std::path::PathBuf;
+
+use crate::template::TableKey;
+use crate::text::Value;
+
+/// One cell as the report printed it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cell {
+    /// The cell's text exactly as in the report (trimmed of surrounding white space).
+    pub raw: String,
+    /// The value derived from `raw`; `Value::Blank` for an empty cell.
+    pub value: Value,
+    /// Byte range into [`Report::text`] where `raw` stands.
+    pub span: Range<usize>,
+}
+
+/// A data row of a table. `cells[i]` belongs to `columns[i]`; `None` is a cell the report
+/// does not have at all (row missing or cut short), as opposed to a blank cell.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub key: String,
+    pub columns: Vec<String>,
+    pub cells: Vec<Option<Cell>>,
+    /// Where the row's label stands in the text, when it was found.
+    pub label_span: Option<Range<usize>>,
+}
+
+impl Row {
+    pub fn found(&self) -> bool {
+        self.cells.iter().any(Option::is_some)
+    }
+
+    pub fn cell(&self, column: &str) -> Option<&Cell> {
+        let i = self.columns.iter().position(|c| c == column)?;
+        self.cells[i].as_ref()
+    }
+}
+
+/// A parsed table: every row of the template, in template order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    pub key: TableKey,
+    pub rows: Vec<Row>,
+    /// Where the table's first recognised text stands, when it was found.
+    pub anchor: Option<Range<usize>>,
+}
+
+impl Table {
+    pub fn row(&self, key: &str) -> Option<&Row> {
+        self.rows.iter().find(|r| r.key == key)
+    }
+
+    pub fn row_mut(&mut self, key: &str) -> Option<&mut Row> {
+        self.rows.iter_mut().find(|r| r.key == key)
+    }
+
+    pub fn cell(&self, row: &str, column: &str) -> Option<&Cell> {
+        self.row(row)?.cell(column)
+    }
+
+    /// True when at least one row of the table has a cell.
+    pub fn found(&self) -> bool {
+        self.rows.iter().any(Row::found)
+    }
+}
+
+/// Names one cell of a report.
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+pub struct CellRef {
+    pub table: String,
+    pub row: String,
+    pub column: String,
+}
+
+impl CellRef {
+    pub fn new(table: TableKey, row: &str, column: &str) -> CellRef {
+        CellRef {
+            table: table.as_str().into(),
+            row: row.into(),
+            column: column.into(),
+        }
+    }
+}
+
+/// A report: its decoded text and the tables parsed from it.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub path: PathBuf,
+    /// The decoded text; every span in the report indexes into it.
+    pub text: String,
+    pub encoding: &'static str,
+    /// Template generation id ("2019", "2021"), `None` when no table wording was found.
+    pub template: Option<String>,
+    pub agency: Option<String>,
+    pub year: Option<i32>,
+    /// Active, applications and review, in that order.
+    pub tables: Vec<Table>,
+    line_starts: Vec<usize>,
+}
+
+impl Report {
+    pub fn new(path: PathBuf, text: String, encoding: &'static str) -> Report {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Report {
+            path,
+            text,
+            encoding,
+            template: None,
+            agency: None,
+            year: None,
+            tables: Vec::new(),
+            line_starts,
+        }
+    }
+
+    pub fn table(&self, key: TableKey) -> Option<&Table> {
+        self.tables.iter().find(|t| t.key == key)
+    }
+
+    pub fn table_mut(&mut self, key: TableKey) -> Option<&mut Table> {
+        self.tables.iter_mut().find(|t| t.key == key)
+    }
+
+    pub fn cell(&self, r: &CellRef) -> Option<&Cell> {
+        self.table(TableKey::parse(&r.table)?)?
+            .cell(&r.row, &r.column)
+    }
+
+    /// 1-based line and column (in characters) of a byte offset into `text`.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let line = self.line_starts.partition_point(|s| *s <= offset).max(1);
+        let start = self.line_starts[line - 1];
+        let col = self
+            .text
+            .get(start..offset.min(self.text.len()))
+            .map_or(0, |s| s.chars().count());
+        (line, col + 1)
+    }
+
+    /// Number of lines in the text.
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// Byte range of 0-based line `i`, without its line ending.
+    pub fn line_span(&self, i: usize) -> Range<usize> {
+        let start = self.line_starts.get(i).copied().unwrap_or(self.text.len());
+        let end = self
+            .line_starts
+            .get(i + 1)
+            .map_or(self.text.len(), |e| e - 1);
+        let line = &self.text[start..end.max(start)];
+        start..start + line.trim_end_matches('\r').len()
+    }
+}

@@ -1,0 +1,333 @@
+//! The national report templates as data.
+//!
+//! Each generation (2019, 2021) lives in `assets/templates/<id>.toml` and is embedded in the
+//! binary: its tables, row and column keys, label aliases and arithmetic relations. Adding a
+//! generation or a local variant is a data change, not a code change.
+
+use serde::Deserialize;
+
+use crate::text::{fold_label, split_numbering};
+
+const EMBEDDED: &[(&str, &str)] = &[
+    ("2019", include_str!("../assets/templates/2019.toml")),
+    ("2021", include_str!("../assets/templates/2021.toml")),
+];
+
+/// Which of the three statutory tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TableKey {
+    Active,
+    Applications,
+    Review,
+}
+
+impl TableKey {
+    pub const ALL: [TableKey; 3] = [TableKey::Active, TableKey::Applications, TableKey::Review];
+
+    /// The key used in JSON, CSV and annotation files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TableKey::Active => "active",
+            TableKey::Applications => "applications",
+            TableKey::Review => "review",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<TableKey> {
+        Self::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+
+    /// The table's Chinese title as in the template.
+    pub fn title(self) -> &'static str {
+        match self {
+            TableKey::Active => "主动公开政府信息情况",
+            TableKey::Applications => "收到和处理政府信息公开申请情况",
+            TableKey::Review => "政府信息公开行政复议、行政诉讼情况",
+        }
+    }
+}
+
+/// A column of a table: a stable key and the header labels that name it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ColumnSpec {
+    pub key: String,
+    pub labels: Vec<String>,
+}
+
+/// A data row: a stable key, a short display label, and every label variant seen in reports.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RowSpec {
+    pub key: String,
+    pub short: String,
+    pub labels: Vec<String>,
+    /// Column keys of this row; absent means the table's columns.
+    #[serde(default)]
+    pub columns: Option<Vec<String>>,
+    /// An optional row is exported only when the report has it and is not reported missing.
+    #[serde(default)]
+    pub optional: bool,
+}
+
+/// One table of a template.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TableSpec {
+    pub name: String,
+    /// Texts whose appearance starts the table's region; its rows are only matched after one.
+    pub anchors: Vec<String>,
+    /// Labels that belong to the table but carry no cells (merged group labels, headers).
+    #[serde(default)]
+    pub group_labels: Vec<String>,
+    /// `labelled_rows` (each row starts with its label) or `header_row` (one data row of
+    /// all groups' cells after the header, as in table 四).
+    #[serde(default = "default_layout")]
+    pub layout: String,
+    pub columns: Vec<ColumnSpec>,
+    pub rows: Vec<RowSpec>,
+}
+
+fn default_layout() -> String {
+    "labelled_rows".into()
+}
+
+impl TableSpec {
+    /// The column keys of `row`.
+    pub fn row_columns<'a>(&'a self, row: &'a RowSpec) -> Vec<&'a str> {
+        match &row.columns {
+            Some(cols) => cols.iter().map(String::as_str).collect(),
+            None => self.columns.iter().map(|c| c.key.as_str()).collect(),
+        }
+    }
+
+    pub fn row(&self, key: &str) -> Option<&RowSpec> {
+        self.rows.iter().find(|r| r.key == key)
+    }
+
+    pub fn column(&self, key: &str) -> Option<&ColumnSpec> {
+        self.columns.iter().find(|c| c.key == key)
+    }
+}
+
+/// Whether a relation is instantiated once per column or once per row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ForEach {
+    Column,
+    Row,
+}
+
+/// An arithmetic relation: sum(stated) = sum(computed), for each column or each row.
+/// In `for_each = "column"` relations the lists name rows (a trailing `.*` is a prefix);
+/// in `for_each = "row"` relations they name columns.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RelationSpec {
+    pub id: String,
+    pub table: String,
+    pub for_each: ForEach,
+    pub stated: Vec<String>,
+    pub computed: Vec<String>,
+    pub describe: String,
+}
+
+/// Matches a list entry ("withheld.*" or "total") against a key.
+pub fn key_matches(pattern: &str, key: &str) -> bool {
+    match pattern.strip_suffix(".*") {
+        Some(prefix) => {
+            key.len() > prefix.len() + 1
+                && key.starts_with(prefix)
+                && key.as_bytes()[prefix.len()] == b'.'
+        }
+        None => pattern == key,
+    }
+}
+
+/// A template generation, as loaded from its TOML file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Template {
+    pub id: String,
+    /// Report years this generation is meant for; the last one extends to every later year.
+    pub years: Vec<i32>,
+    /// Wording found only in this generation; used to detect it.
+    pub markers: Vec<String>,
+    pub active: TableSpec,
+    pub applications: TableSpec,
+    pub review: TableSpec,
+    pub relations: Vec<RelationSpec>,
+}
+
+/// Why a template file could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum TemplateError {
+    #[error("template {name}: {source}")]
+    Toml {
+        name: String,
+        #[source]
+        source: toml::de::Error,
+    },
+    #[error("template {0}: {1}")]
+    Invalid(String, String),
+}
+
+impl Template {
+    pub fn table(&self, key: TableKey) -> &TableSpec {
+        match key {
+            TableKey::Active => &self.active,
+            TableKey::Applications => &self.applications,
+            TableKey::Review => &self.review,
+        }
+    }
+
+    /// Parses and validates one template file.
+    pub fn from_toml(name: &str, src: &str) -> Result<Template, TemplateError> {
+        let t: Template = toml::from_str(src).map_err(|source| TemplateError::Toml {
+            name: name.into(),
+            source,
+        })?;
+        for r in &t.relations {
+            if TableKey::parse(&r.table).is_none() {
+                return Err(TemplateError::Invalid(
+                    name.into(),
+                    format!("relation {} names unknown table {}", r.id, r.table),
+                ));
+            }
+        }
+        Ok(t)
+    }
+
+    /// True when this generation is the one the national rules prescribe for `year`.
+    pub fn fits_year(&self, year: i32) -> bool {
+        let last = self.years.iter().copied().max().unwrap_or(i32::MAX);
+        self.years.contains(&year) || year > last && self.years.len() == 1
+    }
+}
+
+/// The set of templates gouji knows, with their folded label indexes.
+#[derive(Debug, Clone)]
+pub struct Templates {
+    pub all: Vec<Template>,
+}
+
+impl Templates {
+    /// The generations embedded in the binary. They are validated by the test suite, so a
+    /// failure here is a build defect, reported as an error rather than a panic.
+    pub fn embedded() -> Result<Templates, TemplateError> {
+        let all = EMBEDDED
+            .iter()
+            .map(|(name, src)| Template::from_toml(name, src))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Templates { all })
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Template> {
+        self.all.iter().find(|t| t.id == id)
+    }
+
+    /// Picks the generation whose markers occur most often in `folded_text`
+    /// (see [`fold_label`]); `None` when no marker occurs at all.
+    pub fn detect(&self, folded_text: &str) -> Option<&Template> {
+        let mut best: Option<(&Template, usize)> = None;
+        for t in &self.all {
+            let hits = t
+                .markers
+                .iter()
+                .filter(|m| folded_text.contains(fold_label(m).as_str()))
+                .count();
+            if hits > 0 && best.is_none_or(|(_, h)| hits > h) {
+                best = Some((t, hits));
+            }
+        }
+        best.map(|(t, _)| t)
+    }
+}
+
+/// How well a piece of text matched a label, best first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum MatchQuality {
+    /// Same folded text.
+    Exact,
+    /// The label followed by a parenthetical qualification ("(二)部分公开(区分处理的…)").
+    Qualified,
+    /// The start of the label, cut by a line break (PDF text).
+    Prefix,
+    /// Same words with a different or missing enumeration ("予以公开" for "(一)予以公开").
+    Body,
+}
+
+/// Compares folded `text` with folded `label`.
+pub fn match_label(text: &str, label: &str) -> Option<MatchQuality> {
+    if text == label {
+        return Some(MatchQuality::Exact);
+    }
+    if let Some(rest) = text.strip_prefix(label) {
+        if rest.starts_with('(') {
+            return Some(MatchQuality::Qualified);
+        }
+    }
+    let (tn, tb) = split_numbering(text);
+    let (ln, lb) = split_numbering(label);
+    if tb.chars().count() >= 5 && label.starts_with(text) && (tn == ln || tn.is_empty()) {
+        return Some(MatchQuality::Prefix);
+    }
+    if lb.chars().count() >= 4 && tb == lb {
+        return Some(MatchQuality::Body);
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_templates_load() {
+        let t = Templates::embedded().unwrap();
+        let t19 = t.get("2019").unwrap();
+        let t21 = t.get("2021").unwrap();
+        assert_eq!(t19.applications.rows.len(), 23);
+        assert_eq!(
+            t21.applications.rows.iter().filter(|r| !r.optional).count(),
+            25
+        );
+        assert_eq!(t19.applications.columns.len(), 7);
+        assert_eq!(t19.review.rows.len() * t19.review.columns.len(), 15);
+        assert!(t19.fits_year(2020) && !t19.fits_year(2021));
+        assert!(t21.fits_year(2021) && t21.fits_year(2024) && !t21.fits_year(2019));
+    }
+
+    #[test]
+    fn label_matching() {
+        let f = |s: &str| fold_label(s);
+        assert_eq!(
+            match_label(&f("（一）予以公开"), &f("(一)予以公开")),
+            Some(MatchQuality::Exact)
+        );
+        assert_eq!(
+            match_label(
+                &f("(二)部分公开(区分处理的,只计一情形,不计其他情形)"),
+                &f("(二)部分公开")
+            ),
+            Some(MatchQuality::Qualified)
+        );
+        assert_eq!(
+            match_label(
+                &f("5.要求行政机关确认或重新出"),
+                &f("5.要求行政机关确认或重新出具已获取信息")
+            ),
+            Some(MatchQuality::Prefix)
+        );
+        assert_eq!(
+            match_label(&f("予以公开"), &f("(一)予以公开")),
+            Some(MatchQuality::Body)
+        );
+        assert_eq!(match_label(&f("其他"), &f("3.其他")), None);
+        assert_eq!(match_label(&f("规范性文件"), &f("行政规范性文件")), None);
+        assert!(key_matches("withheld.*", "withheld.inquiry"));
+        assert!(!key_matches("other.*", "other"));
+        assert!(key_matches("other", "other"));
+    }
+}

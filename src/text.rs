@@ -1,0 +1,251 @@
+//! Text normalization shared by the tokenizer, the label matcher and the number parser.
+//!
+//! Reports mix full- and half-width forms freely ("（一）" / "(一)", "１２" / "12", "－11").
+//! Matching and number parsing work on a *folded* copy; the original text and its byte offsets
+//! are never changed, so every cell can still point at what the report printed.
+
+/// Folds one character to the form used for matching: full-width ASCII to ASCII, the
+/// ideographic space to a space, curly quotes to `"`, the various minus signs to `-`.
+pub fn fold_char(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' | '\u{00A0}' => ' ',
+        '“' | '”' | '„' | '‟' | '「' | '」' => '"',
+        '‘' | '’' => '\'',
+        '−' | '–' | '﹣' => '-',
+        _ => c,
+    }
+}
+
+/// True for every character a report uses as white space, including NBSP and U+3000.
+pub fn is_space(c: char) -> bool {
+    c.is_whitespace() || c == '\u{00A0}' || c == '\u{3000}' || c == '\u{FEFF}'
+}
+
+/// The folded form of a label: width-folded, all white space removed, "、" after a digit
+/// turned into "." (so "1、其他" and "1. 其他" match), and Word's "[bookmark: …]" residue dropped.
+pub fn fold_label(s: &str) -> String {
+    let s = strip_residue(s);
+    let mut out = String::with_capacity(s.len());
+    let mut prev_digit = false;
+    for c in s.chars() {
+        if is_space(c) {
+            continue;
+        }
+        let f = fold_char(c);
+        let f = if prev_digit && (f == '、' || f == '．') {
+            '.'
+        } else {
+            f
+        };
+        prev_digit = f.is_ascii_digit();
+        out.push(f);
+    }
+    out
+}
+
+/// Removes word-processor residue such as "[bookmark: _GoBack]" that exports leave in cells.
+pub fn strip_residue(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains("[bookmark") {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find("[bookmark") {
+        out.push_str(&rest[..i]);
+        match rest[i..].find(']') {
+            Some(j) => rest = &rest[i + j + 1..],
+            None => {
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
+}
+
+/// Splits the leading enumeration off a folded label: "(一)予以公开" → ("(一)", "予以公开"),
+/// "1.属于国家秘密" → ("1.", …), "一、本年新收…" → ("一、", …). Labels without one return "".
+pub fn split_numbering(folded: &str) -> (&str, &str) {
+    const CN: &str = "一二三四五六七八九十";
+    let b = folded.as_bytes();
+    if folded.starts_with('(') {
+        if let Some(end) = folded.find(')') {
+            let inner = &folded[1..end];
+            if !inner.is_empty() && inner.chars().all(|c| CN.contains(c) || c.is_ascii_digit()) {
+                return folded.split_at(end + 1);
+            }
+        }
+    }
+    let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    if digits > 0 && digits < b.len() && (b[digits] == b'.') {
+        return folded.split_at(digits + 1);
+    }
+    let cn_len: usize = folded
+        .chars()
+        .take_while(|c| CN.contains(*c))
+        .map(char::len_utf8)
+        .sum();
+    if cn_len > 0 && folded[cn_len..].starts_with('、') {
+        return folded.split_at(cn_len + '、'.len_utf8());
+    }
+    ("", folded)
+}
+
+/// A cell's parsed content. `Blank` is a cell that is present but empty.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Blank,
+    Int(i64),
+    Num(f64),
+    /// Text that is not a plain number ("－", "[bookmark: _GoBack]－", "无").
+    Text(String),
+}
+
+impl Value {
+    /// The number used by the relations: blank and text count as 0 (the spec's rule).
+    pub fn as_f64(&self) -> f64 {
+        match self {
+            Value::Int(i) => *i as f64,
+            Value::Num(n) => *n,
+            Value::Blank | Value::Text(_) => 0.0,
+        }
+    }
+
+    pub fn is_number(&self) -> bool {
+        matches!(self, Value::Int(_) | Value::Num(_))
+    }
+
+    /// Short display form ("" for blank, the integer, the number, or the text).
+    pub fn display(&self) -> String {
+        match self {
+            Value::Blank => String::new(),
+            Value::Int(i) => i.to_string(),
+            Value::Num(n) => format_num(*n),
+            Value::Text(t) => t.clone(),
+        }
+    }
+}
+
+/// Formats a float without a trailing ".0" for whole numbers.
+pub fn format_num(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        let s = format!("{n:.6}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+const UNITS: &[&str] = &[
+    "万元", "亿元", "元", "万", "个", "件", "条", "项", "家", "次", "人", "%",
+];
+
+/// Parses cell text into a value if it is one: a signed number with an optional unit
+/// ("+29", "－11", "25个", "56742.1644万元", "1,234"), or a dash meaning "none".
+/// Returns `None` for text that is not a cell value at all (a label, a heading).
+pub fn parse_value(raw: &str) -> Option<Value> {
+    let cleaned = strip_residue(raw);
+    let folded: String = cleaned
+        .chars()
+        .filter(|c| !is_space(*c))
+        .map(fold_char)
+        .collect();
+    if folded.is_empty() {
+        return if cleaned.len() != raw.len() {
+            Some(Value::Text(raw.trim_matches(is_space).to_string()))
+        } else {
+            Some(Value::Blank)
+        };
+    }
+    if matches!(
+        folded.as_str(),
+        "-" | "--" | "—" | "——" | "―" | "/" | "无" | "\\"
+    ) {
+        return Some(Value::Text(raw.trim_matches(is_space).to_string()));
+    }
+    let mut s = folded.as_str();
+    for u in UNITS {
+        if let Some(stripped) = s.strip_suffix(u) {
+            s = stripped;
+            break;
+        }
+    }
+    let (neg, body) = match s.as_bytes().first() {
+        Some(b'+') => (false, &s[1..]),
+        Some(b'-') => (true, &s[1..]),
+        _ => (false, s),
+    };
+    if body.is_empty() || !body.as_bytes()[0].is_ascii_digit() {
+        return None;
+    }
+    let mut int_part = String::new();
+    let mut frac: Option<&str> = None;
+    let bytes = body.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'0'..=b'9' => int_part.push(bytes[i] as char),
+            b',' if i + 3 < bytes.len() + 1 && bytes.get(i + 1).is_some_and(u8::is_ascii_digit) => {
+            }
+            b'.' => {
+                let f = &body[i + 1..];
+                if f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit()) {
+                    return None;
+                }
+                frac = Some(f);
+                break;
+            }
+            _ => return None,
+        }
+        i += 1;
+    }
+    match frac {
+        None => {
+            let v: i64 = int_part.parse().ok()?;
+            Some(Value::Int(if neg { -v } else { v }))
+        }
+        Some(f) => {
+            let v: f64 = format!("{int_part}.{f}").parse().ok()?;
+            Some(Value::Num(if neg { -v } else { v }))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_seen_in_reports() {
+        assert_eq!(parse_value("+29"), Some(Value::Int(29)));
+        assert_eq!(parse_value("－11"), Some(Value::Int(-11)));
+        assert_eq!(parse_value("-47"), Some(Value::Int(-47)));
+        assert_eq!(parse_value("25个"), Some(Value::Int(25)));
+        assert_eq!(parse_value("53万"), Some(Value::Int(53)));
+        assert_eq!(parse_value("56742.1644万元"), Some(Value::Num(56742.1644)));
+        assert_eq!(parse_value("１２"), Some(Value::Int(12)));
+        assert_eq!(parse_value("\u{a0}0"), Some(Value::Int(0)));
+        assert_eq!(parse_value("0\u{a0}"), Some(Value::Int(0)));
+        assert_eq!(parse_value("\u{a0}"), Some(Value::Blank));
+        assert_eq!(parse_value("1,234"), Some(Value::Int(1234)));
+        assert_eq!(
+            parse_value("[bookmark: _GoBack]－"),
+            Some(Value::Text("[bookmark: _GoBack]－".into()))
+        );
+        assert_eq!(parse_value("规章"), None);
+        assert_eq!(parse_value("1."), None);
+        assert_eq!(parse_value("本年增/减"), None);
+    }
+
+    #[test]
+    fn labels_fold_and_split() {
+        assert_eq!(fold_label("（一） 予以公开"), "(一)予以公开");
+        assert_eq!(fold_label("1、 申请人"), "1.申请人");
+        assert_eq!(fold_label("商业 企业"), "商业企业");
+        assert_eq!(split_numbering("(一)予以公开"), ("(一)", "予以公开"));
+        assert_eq!(split_numbering("1.属于国家秘密"), ("1.", "属于国家秘密"));
+        assert_eq!(split_numbering("一、本年新收"), ("一、", "本年新收"));
+        assert_eq!(split_numbering("规章"), ("", "规章"));
+    }
+}

@@ -1,0 +1,254 @@
+//! Splitting report text into cell tokens with byte spans.
+//!
+//! Layouts differ mainly in how they separate cells: one cell per line (A, D), `|` (B),
+//! tabs (C), spaces (F). This module reads each line with the separator it uses and emits a
+//! flat stream of tokens: text (labels, headings), values, blank cells and row breaks. The
+//! parser aligns that stream to the template; it never looks at separators itself.
+
+use std::ops::Range;
+
+use crate::text::{is_space, parse_value};
+
+/// What a token is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Non-numeric text: a label, a header, a heading, narrative.
+    Text,
+    /// A cell value (number, number with unit, or a dash meaning none).
+    Value,
+    /// A cell that is present but empty (whitespace only).
+    Blank,
+    /// A structural row end: an empty line (layout A) or a `||` run (layouts B, D).
+    Break,
+}
+
+/// One token; `span` is a byte range into the text given to [`tokenize`], trimmed of
+/// surrounding white space (for a blank cell, the whole field).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    pub kind: Kind,
+    pub span: Range<usize>,
+}
+
+/// Tokenizes the whole text. Never panics; every span lies on character boundaries.
+pub fn tokenize(text: &str) -> Vec<Token> {
+    let mut out = Vec::with_capacity(text.len() / 8);
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let end = start + line.len();
+        let body = line.trim_end_matches(['\n', '\r']);
+        tokenize_line(body, start, &mut out);
+        start = end;
+    }
+    out
+}
+
+fn tokenize_line(line: &str, base: usize, out: &mut Vec<Token>) {
+    if line.is_empty() {
+        out.push(Token {
+            kind: Kind::Break,
+            span: base..base,
+        });
+        return;
+    }
+    if is_page_footer(line) {
+        return;
+    }
+    if line.contains('|') {
+        // B and D: fields between pipes; what follows the last pipe is the row terminator.
+        let mut fields: Vec<(usize, &str)> = split_with_offsets(line, '|');
+        if fields.len() > 1
+            && fields
+                .last()
+                .is_some_and(|(_, f)| f.trim_matches(is_space).is_empty())
+        {
+            fields.pop();
+        }
+        for (off, f) in fields {
+            if f.is_empty() {
+                out.push(Token {
+                    kind: Kind::Break,
+                    span: base + off..base + off,
+                });
+            } else {
+                field(f, base + off, out);
+            }
+        }
+        return;
+    }
+    if line.contains('\t') {
+        let first_tab_only = line.starts_with('\t') && !line[1..].contains('\t');
+        if first_tab_only {
+            // A: one cell per line, indented by one tab; a tab alone is a blank cell.
+            field(&line[1..], base + 1, out);
+            return;
+        }
+        // C: tab-separated fields; leading empty fields are merged label cells.
+        let fields = split_with_offsets(line, '\t');
+        let first = fields
+            .iter()
+            .position(|(_, f)| !f.trim_matches(is_space).is_empty());
+        for (off, f) in fields.into_iter().skip(first.unwrap_or(usize::MAX)) {
+            field(f, base + off, out);
+        }
+        return;
+    }
+    field(line, base, out);
+}
+
+fn split_with_offsets(line: &str, sep: char) -> Vec<(usize, &str)> {
+    let mut v = Vec::new();
+    let mut off = 0;
+    for part in line.split(sep) {
+        v.push((off, part));
+        off += part.len() + sep.len_utf8();
+    }
+    v
+}
+
+/// "- 3 -", "第 3 页", "— 12 —": page footers that PDF extraction leaves inside tables.
+fn is_page_footer(line: &str) -> bool {
+    let t: String = line.chars().filter(|c| !is_space(*c)).collect();
+    let inner = t
+        .strip_prefix(['-', '－', '—'])
+        .and_then(|s| s.strip_suffix(['-', '－', '—']))
+        .or_else(|| t.strip_prefix('第').and_then(|s| s.strip_suffix('页')));
+    inner.is_some_and(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// Emits the tokens of one field (the text between separators).
+fn field(f: &str, base: usize, out: &mut Vec<Token>) {
+    let trimmed = f.trim_matches(is_space);
+    let lead = f.len() - f.trim_start_matches(is_space).len();
+    if trimmed.is_empty() {
+        out.push(Token {
+            kind: Kind::Blank,
+            span: base..base + f.len(),
+        });
+        return;
+    }
+    let span = base + lead..base + lead + trimmed.len();
+    if parse_value(trimmed).is_some() {
+        out.push(Token {
+            kind: Kind::Value,
+            span,
+        });
+        return;
+    }
+    // Mixed content ("规章 1 0 11", "本 2.其他法律行政法规禁止公开 30 1 0"): split on white
+    // space, and merge neighbouring text words back into one text token so that labels
+    // with spaces inside ("(一) 予以公开", "商业 企业") stay whole.
+    let mut pending_text: Option<Range<usize>> = None;
+    let mut pos = 0;
+    for word in trimmed.split(is_space) {
+        let wstart = pos;
+        pos += word.len();
+        // Advance over the separator character that `split` consumed.
+        if let Some(c) = trimmed[pos..].chars().next() {
+            pos += c.len_utf8();
+        }
+        if word.is_empty() {
+            continue;
+        }
+        let abs = span.start + wstart..span.start + wstart + word.len();
+        if parse_value(word).is_some() {
+            if let Some(t) = pending_text.take() {
+                out.push(Token {
+                    kind: Kind::Text,
+                    span: t,
+                });
+            }
+            out.push(Token {
+                kind: Kind::Value,
+                span: abs,
+            });
+        } else {
+            pending_text = Some(match pending_text {
+                Some(t) => t.start..abs.end,
+                None => abs,
+            });
+        }
+    }
+    if let Some(t) = pending_text {
+        out.push(Token {
+            kind: Kind::Text,
+            span: t,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(text: &str) -> Vec<(Kind, &str)> {
+        tokenize(text)
+            .into_iter()
+            .map(|t| (t.kind, &text[t.span]))
+            .collect()
+    }
+
+    #[test]
+    fn layout_a_one_cell_per_line() {
+        let t = "\t（七）总计\n\t43\n\t\u{a0}\n\t\n\n";
+        assert_eq!(
+            kinds(t),
+            vec![
+                (Kind::Text, "（七）总计"),
+                (Kind::Value, "43"),
+                (Kind::Blank, "\u{a0}"),
+                (Kind::Blank, ""),
+                (Kind::Break, "")
+            ]
+        );
+    }
+
+    #[test]
+    fn layout_b_pipes() {
+        let t = "行政事业性 收费 | 20 | -2 | |\n";
+        assert_eq!(
+            kinds(t),
+            vec![
+                (Kind::Text, "行政事业性 收费"),
+                (Kind::Value, "20"),
+                (Kind::Value, "-2"),
+                (Kind::Blank, " ")
+            ]
+        );
+        assert_eq!(
+            kinds("0 | ||")[..2],
+            [(Kind::Value, "0"), (Kind::Blank, " ")]
+        );
+        assert_eq!(kinds("0 | ||")[2].0, Kind::Break);
+    }
+
+    #[test]
+    fn layout_c_tabs() {
+        let t = "\t\t2. 没有现成信息需要另行制作\t0\t\t7";
+        assert_eq!(
+            kinds(t),
+            vec![
+                (Kind::Text, "2. 没有现成信息需要另行制作"),
+                (Kind::Value, "0"),
+                (Kind::Blank, ""),
+                (Kind::Value, "7")
+            ]
+        );
+    }
+
+    #[test]
+    fn layout_f_spaces_and_footers() {
+        let t = "本 2.其他法律行政法规禁止公开 30 1 0\n- 4 -\n（一） 予以公开 5";
+        assert_eq!(
+            kinds(t),
+            vec![
+                (Kind::Text, "本 2.其他法律行政法规禁止公开"),
+                (Kind::Value, "30"),
+                (Kind::Value, "1"),
+                (Kind::Value, "0"),
+                (Kind::Text, "（一） 予以公开"),
+                (Kind::Value, "5"),
+            ]
+        );
+    }
+}
