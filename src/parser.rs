@@ -114,6 +114,13 @@ pub fn parse_with(
     let (agency, year) = title_metadata(&report.text);
     report.agency = agency;
     report.year = year.or_else(|| dominant_year(&report.text));
+    // An optional row (a variant some reports use) exists only when the report has it.
+    for (table, key) in tables.iter_mut().zip(TableKey::ALL) {
+        let spec = template.table(key);
+        table
+            .rows
+            .retain(|r| r.found() || spec.row(&r.key).is_none_or(|s| !s.optional));
+    }
     report.tables = tables;
     Parsed { report, notes }
 }
@@ -340,7 +347,10 @@ fn align_header_row(
     // The header is the anchor followed closely by the other group labels ("行政诉讼").
     let Some(start) = tokens.iter().enumerate().position(|(i, t)| {
         t.kind == Kind::Text
-            && anchors.contains(&fold_label(&text[t.span.clone()]))
+            && {
+                let f = fold_label(&text[t.span.clone()]);
+                anchors.iter().any(|a| f.starts_with(a.as_str()))
+            }
             && tokens[i + 1..]
                 .iter()
                 .filter(|u| u.kind == Kind::Text)
@@ -395,35 +405,33 @@ fn align_header_row(
 fn title_regex() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(
-            r"^(?:标题\s*[:：]\s*)?(.*?)\s*(\d{4})\s*年度?\s*(?:政府信息公开|政务公开|信息公开)",
-        )
-        .expect("static regex")
+        Regex::new(r"^(?:标题\s*[:：]\s*)?(.*?)\s*(\d{4})\s*年度?\s*(?:政府信息公开|政务公开|信息公开).*报告")
+            .expect("static regex")
     })
 }
 
-/// Agency and year from the report's title (the first lines naming a 年度报告).
+/// Agency and year from the report's title. Titles are often broken over two or three short
+/// lines ("文峰区人民政府2019年政府" / "信息公开工作年度报告"), so windows of up to three
+/// consecutive short lines among the first ones are tried, shortest first.
 fn title_metadata(text: &str) -> (Option<String>, Option<i32>) {
-    let mut prev: Option<&str> = None;
-    for line in text
+    let lines: Vec<&str> = text
         .lines()
         .map(|l| l.trim_matches(is_space))
         .filter(|l| !l.is_empty())
         .take(12)
-    {
-        if let Some(c) = title_regex().captures(line) {
-            let year = c[2].parse().ok();
-            let mut agency = c[1].trim_matches(is_space).to_string();
-            if agency.is_empty() {
-                if let Some(p) =
-                    prev.filter(|p| p.chars().count() <= 40 && !p.contains(['，', '。', ',']))
-                {
-                    agency = p.to_string();
-                }
+        .collect();
+    for start in 0..lines.len() {
+        for len in 1..=3 {
+            let window = &lines[start..(start + len).min(lines.len())];
+            if window.len() < len || window.iter().any(|l| l.chars().count() > 60) {
+                break;
             }
-            return ((!agency.is_empty()).then_some(agency), year);
+            let joined: String = window.concat();
+            if let Some(c) = title_regex().captures(&joined) {
+                let agency = c[1].trim_matches(is_space).to_string();
+                return ((!agency.is_empty()).then_some(agency), c[2].parse().ok());
+            }
         }
-        prev = Some(line);
     }
     (None, None)
 }

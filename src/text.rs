@@ -146,11 +146,12 @@ const UNITS: &[&str] = &[
 /// Returns `None` for text that is not a cell value at all (a label, a heading).
 pub fn parse_value(raw: &str) -> Option<Value> {
     let cleaned = strip_residue(raw);
-    let folded: String = cleaned
-        .chars()
-        .filter(|c| !is_space(*c))
-        .map(fold_char)
-        .collect();
+    let trimmed = cleaned.trim_matches(is_space);
+    // Space inside a field separates cells ("447 7 0"); it is never part of one number.
+    if trimmed.contains(is_space) {
+        return None;
+    }
+    let folded: String = trimmed.chars().map(fold_char).collect();
     if folded.is_empty() {
         return if cleaned.len() != raw.len() {
             Some(Value::Text(raw.trim_matches(is_space).to_string()))
@@ -236,6 +237,7 @@ mod tests {
         assert_eq!(parse_value("规章"), None);
         assert_eq!(parse_value("1."), None);
         assert_eq!(parse_value("本年增/减"), None);
+        assert_eq!(parse_value("447 7 0"), None);
     }
 
     #[test]
