@@ -85,10 +85,10 @@ pub fn check(report: &Report, template: &Template, notes: &[ParseNote]) -> Vec<F
         .map(|t| t.key)
         .collect();
     for rel in &template.relations {
-        if let Some(key) = TableKey::parse(&rel.table) {
-            if let Some(table) = report.table(key).filter(|t| t.found()) {
-                check_relation(rel, template.table(key), table, &mut findings);
-            }
+        if let Some(key) = TableKey::parse(&rel.table)
+            && let Some(table) = report.table(key).filter(|t| t.found())
+        {
+            check_relation(rel, template.table(key), table, &mut findings);
         }
     }
     suggest(&mut findings, report);
@@ -351,14 +351,14 @@ fn structure_checks(
         f.span = Some(n.span.clone());
         out.push(f);
     }
-    if let (Some(year), Some(id)) = (report.year, report.template.as_deref()) {
-        if !template.fits_year(year) {
-            out.push(Finding::warning(
-                "template_year",
-                TableKey::Active,
-                format!("the report is for {year} but uses the {id} template"),
-            ));
-        }
+    if let (Some(year), Some(id)) = (report.year, report.template.as_deref())
+        && !template.fits_year(year)
+    {
+        out.push(Finding::warning(
+            "template_year",
+            TableKey::Active,
+            format!("the report is for {year} but uses the {id} template"),
+        ));
     }
 }
 
@@ -431,44 +431,44 @@ fn active_plausibility(report: &Report, out: &mut Vec<Finding>) {
             f.span = row.cell(cols[0]).map(|c| c.span.clone());
             out.push(f);
         };
-        if let (Some(new), Some(total)) = (v("new_published"), v("total_published")) {
-            if total < new {
-                warn(
-                    &["total_published", "new_published"],
-                    format!(
-                        "{}: 对外公开总数量 {} is less than 本年新公开数量 {}",
-                        row.key,
-                        format_num(total),
-                        format_num(new)
-                    ),
-                );
-            }
+        if let (Some(new), Some(total)) = (v("new_published"), v("total_published"))
+            && total < new
+        {
+            warn(
+                &["total_published", "new_published"],
+                format!(
+                    "{}: 对外公开总数量 {} is less than 本年新公开数量 {}",
+                    row.key,
+                    format_num(total),
+                    format_num(new)
+                ),
+            );
         }
-        if let (Some(prev), Some(change)) = (v("previous_count"), v("change")) {
-            if prev + change < 0.0 {
-                warn(
-                    &["previous_count", "change"],
-                    format!(
-                        "{}: 上一年项目数量 {} + 本年增/减 {} is negative",
-                        row.key,
-                        format_num(prev),
-                        format_num(change)
-                    ),
-                );
-            }
+        if let (Some(prev), Some(change)) = (v("previous_count"), v("change"))
+            && prev + change < 0.0
+        {
+            warn(
+                &["previous_count", "change"],
+                format!(
+                    "{}: 上一年项目数量 {} + 本年增/减 {} is negative",
+                    row.key,
+                    format_num(prev),
+                    format_num(change)
+                ),
+            );
         }
-        if let (Some(count), Some(amount)) = (v("purchase_count"), v("purchase_amount")) {
-            if (count == 0.0) != (amount == 0.0) {
-                warn(
-                    &["purchase_count", "purchase_amount"],
-                    format!(
-                        "{}: 采购项目数量 {} but 采购总金额 {}",
-                        row.key,
-                        format_num(count),
-                        format_num(amount)
-                    ),
-                );
-            }
+        if let (Some(count), Some(amount)) = (v("purchase_count"), v("purchase_amount"))
+            && (count == 0.0) != (amount == 0.0)
+        {
+            warn(
+                &["purchase_count", "purchase_amount"],
+                format!(
+                    "{}: 采购项目数量 {} but 采购总金额 {}",
+                    row.key,
+                    format_num(count),
+                    format_num(amount)
+                ),
+            );
         }
     }
 }

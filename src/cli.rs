@@ -237,14 +237,14 @@ fn render_text(a: &Audit, shown: &str, errors_only: bool) -> String {
             f.table.as_str(),
             f.message
         ));
-        if f.severity == Severity::Error {
-            if let (Some(found), Some(expected)) = (f.found, f.expected) {
-                s.push_str(&format!(
-                    "    found {}, expected {}\n",
-                    crate::text::format_num(found),
-                    crate::text::format_num(expected)
-                ));
-            }
+        if f.severity == Severity::Error
+            && let (Some(found), Some(expected)) = (f.found, f.expected)
+        {
+            s.push_str(&format!(
+                "    found {}, expected {}\n",
+                crate::text::format_num(found),
+                crate::text::format_num(expected)
+            ));
         }
         if let Some(sg) = &f.suggestion {
             let at = a

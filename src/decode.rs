@@ -67,11 +67,9 @@ fn detect(bytes: &[u8]) -> &'static Encoding {
     if let Some((enc, _)) = Encoding::for_bom(bytes) {
         return enc;
     }
-    if is_utf8_allowing_cut_tail(bytes) {
-        return UTF_8;
-    }
+    // Before UTF-8: BOM-less UTF-16 of ASCII-range text is valid UTF-8 full of NULs.
     if looks_utf16(bytes) {
-        // BOM-less UTF-16: ASCII-range text has every other byte zero.
+        // ASCII-range characters have every other byte zero.
         let even_zeros = bytes.iter().step_by(2).filter(|b| **b == 0).count();
         let odd_zeros = bytes.iter().skip(1).step_by(2).filter(|b| **b == 0).count();
         return if odd_zeros > even_zeros {
@@ -79,6 +77,9 @@ fn detect(bytes: &[u8]) -> &'static Encoding {
         } else {
             UTF_16BE
         };
+    }
+    if is_utf8_allowing_cut_tail(bytes) {
+        return UTF_8;
     }
     let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     det.feed(bytes, true);

@@ -11,6 +11,7 @@ pub mod decode;
 pub mod export;
 pub mod parser;
 pub mod report;
+pub mod synth;
 pub mod template;
 pub mod text;
 pub mod tokenize;

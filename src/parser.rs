@@ -213,7 +213,8 @@ fn find_row(
     tables: &[Table],
 ) -> Option<(usize, usize, Range<usize>)> {
     let words: Vec<(usize, usize)> = word_bounds(s);
-    let mut candidates: Vec<Range<usize>> = vec![0..s.len()];
+    let mut candidates: Vec<Range<usize>> = Vec::with_capacity(8);
+    candidates.push(0..s.len());
     if words.len() > 1 && words.len() <= 8 {
         for len in (1..words.len()).rev() {
             for start in 0..=words.len() - len {
@@ -235,10 +236,10 @@ fn find_row(
                 if tables[ti].rows[*ri].label_span.is_some() {
                     continue; // filled already; a repeated label is a heading or narrative
                 }
-                if let Some(q) = match_label(&folded, alias) {
-                    if best.is_none_or(|(bq, _, _)| q < bq) {
-                        best = Some((q, ti, *ri));
-                    }
+                if let Some(q) = match_label(&folded, alias)
+                    && best.is_none_or(|(bq, _, _)| q < bq)
+                {
+                    best = Some((q, ti, *ri));
                 }
             }
         }
@@ -280,6 +281,11 @@ fn finish(
     }
     let row = &mut tables[o.table].rows[o.row];
     let expected = row.columns.len();
+    // A short run of blanks after a label is separator padding ("（六）其他处理 | |||"),
+    // not a row: a genuinely empty row has a blank for every column.
+    if o.slots.len() < expected && o.slots.iter().all(|t| t.kind == Kind::Blank) {
+        return;
+    }
     let (cells, found) = fit(text, o.slots, expected);
     if found != expected {
         notes.push(ParseNote {

@@ -263,10 +263,10 @@ pub fn match_label(text: &str, label: &str) -> Option<MatchQuality> {
     if text == label {
         return Some(MatchQuality::Exact);
     }
-    if let Some(rest) = text.strip_prefix(label) {
-        if rest.starts_with('(') {
-            return Some(MatchQuality::Qualified);
-        }
+    if let Some(rest) = text.strip_prefix(label)
+        && rest.starts_with('(')
+    {
+        return Some(MatchQuality::Qualified);
     }
     let (tn, tb) = split_numbering(text);
     let (ln, lb) = split_numbering(label);

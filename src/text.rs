@@ -69,12 +69,12 @@ pub fn strip_residue(s: &str) -> std::borrow::Cow<'_, str> {
 pub fn split_numbering(folded: &str) -> (&str, &str) {
     const CN: &str = "一二三四五六七八九十";
     let b = folded.as_bytes();
-    if folded.starts_with('(') {
-        if let Some(end) = folded.find(')') {
-            let inner = &folded[1..end];
-            if !inner.is_empty() && inner.chars().all(|c| CN.contains(c) || c.is_ascii_digit()) {
-                return folded.split_at(end + 1);
-            }
+    if folded.starts_with('(')
+        && let Some(end) = folded.find(')')
+    {
+        let inner = &folded[1..end];
+        if !inner.is_empty() && inner.chars().all(|c| CN.contains(c) || c.is_ascii_digit()) {
+            return folded.split_at(end + 1);
         }
     }
     let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();

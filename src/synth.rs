@@ -1,0 +1,354 @@
+//! Synthetic reports: tables that are consistent by construction, printed in any of the text
+//! layouts real reports use. The property tests and the throughput benchmark build on them;
+//! nothing in the parser knows about this module.
+
+use crate::template::{TableKey, Template, key_matches};
+
+/// The text layouts of the template spec that synthetic reports can be printed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// One cell per line, tab-indented, rows separated by an empty line.
+    A,
+    /// One row per line, cells separated by " | ".
+    B,
+    /// Tab-separated rows.
+    C,
+    /// One cell per line ending in " |", row ends marked by "| ||".
+    D,
+    /// PDF text: label and space-separated numbers on one line.
+    F,
+}
+
+impl Layout {
+    pub const ALL: [Layout; 5] = [Layout::A, Layout::B, Layout::C, Layout::D, Layout::F];
+}
+
+/// Numbers for every data row of a template, keyed like the parsed report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tables {
+    /// (table, row key, cells); a `None` cell is printed blank.
+    pub rows: Vec<(TableKey, String, Vec<Option<i64>>)>,
+}
+
+impl Tables {
+    pub fn get(&self, table: TableKey, row: &str) -> Option<&Vec<Option<i64>>> {
+        self.rows
+            .iter()
+            .find(|(t, r, _)| *t == table && r == row)
+            .map(|(_, _, c)| c)
+    }
+
+    pub fn get_mut(&mut self, table: TableKey, row: &str) -> Option<&mut Vec<Option<i64>>> {
+        self.rows
+            .iter_mut()
+            .find(|(t, r, _)| *t == table && r == row)
+            .map(|(_, _, c)| c)
+    }
+}
+
+/// A small deterministic generator (SplitMix64), so corpora are reproducible without a crate.
+#[derive(Debug, Clone)]
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed)
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `0..n` (n > 0).
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next_u64() % n.max(1)
+    }
+
+    /// A count as reports have them: mostly 0, sometimes small, rarely large.
+    pub fn count(&mut self) -> i64 {
+        match self.below(10) {
+            0..=5 => 0,
+            6..=8 => self.below(20) as i64,
+            _ => self.below(2000) as i64,
+        }
+    }
+}
+
+/// Tables for `template` whose every relation holds.
+pub fn consistent(template: &Template, rng: &mut Rng) -> Tables {
+    let mut rows = Vec::new();
+    for r in &template.active.rows {
+        if r.optional {
+            continue;
+        }
+        let cells = template
+            .active
+            .row_columns(r)
+            .iter()
+            .map(|_| Some(rng.below(500) as i64))
+            .collect();
+        rows.push((TableKey::Active, r.key.clone(), cells));
+    }
+    let apps = &template.applications;
+    let ncol = apps.columns.len();
+    let applicants = ncol - 1;
+    let results: Vec<&str> = apps
+        .rows
+        .iter()
+        .filter(|r| {
+            !r.optional
+                && !matches!(
+                    r.key.as_str(),
+                    "new" | "carried_over" | "total" | "carried_forward"
+                )
+        })
+        .map(|r| r.key.as_str())
+        .collect();
+    let mut grid: Vec<(String, Vec<i64>)> = Vec::new();
+    let mut total = vec![0i64; applicants];
+    for key in &results {
+        let v: Vec<i64> = (0..applicants)
+            .map(|c| {
+                if c == 0 || rng.below(4) == 0 {
+                    rng.count()
+                } else {
+                    0
+                }
+            })
+            .collect();
+        for (t, x) in total.iter_mut().zip(&v) {
+            *t += x;
+        }
+        grid.push((key.to_string(), v));
+    }
+    let forward: Vec<i64> = (0..applicants)
+        .map(|_| {
+            if rng.below(3) == 0 {
+                rng.below(10) as i64
+            } else {
+                0
+            }
+        })
+        .collect();
+    let over: Vec<i64> = (0..applicants)
+        .map(|c| rng.below((total[c] + forward[c]) as u64 + 1) as i64)
+        .collect();
+    let new: Vec<i64> = (0..applicants)
+        .map(|c| total[c] + forward[c] - over[c])
+        .collect();
+    let with_total = |v: Vec<i64>| -> Vec<Option<i64>> {
+        let s: i64 = v.iter().sum();
+        v.into_iter().chain(std::iter::once(s)).map(Some).collect()
+    };
+    for r in apps.rows.iter().filter(|r| !r.optional) {
+        let v = match r.key.as_str() {
+            "new" => new.clone(),
+            "carried_over" => over.clone(),
+            "total" => total.clone(),
+            "carried_forward" => forward.clone(),
+            k => grid
+                .iter()
+                .find(|(g, _)| g == k)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_else(|| vec![0; applicants]),
+        };
+        rows.push((TableKey::Applications, r.key.clone(), with_total(v)));
+    }
+    for r in &template.review.rows {
+        let parts: Vec<i64> = (0..template.review.columns.len() - 1)
+            .map(|_| rng.below(4) as i64)
+            .collect();
+        rows.push((TableKey::Review, r.key.clone(), with_total(parts)));
+    }
+    Tables { rows }
+}
+
+/// Prints a whole report (title, narrative, the three tables) in `layout`.
+pub fn render(
+    template: &Template,
+    tables: &Tables,
+    layout: Layout,
+    agency: &str,
+    year: i32,
+) -> String {
+    let mut w = Writer {
+        layout,
+        out: String::with_capacity(8192),
+    };
+    w.out.push_str(&format!(
+        "{agency}{year}年政府信息公开工作年度报告\n\n一、总体情况\n"
+    ));
+    w.out.push_str(&format!(
+        "{year}年，{agency}认真贯彻落实《中华人民共和国政府信息公开条例》，全年主动公开政府信息1200条。\n\n"
+    ));
+    w.out.push_str("二、主动公开政府信息情况\n");
+    for r in &template.active.rows {
+        let Some(cells) = tables.get(TableKey::Active, &r.key) else {
+            continue;
+        };
+        w.text_row(&["第二十条第（一）项"]);
+        let mut header = vec!["信息内容"];
+        for c in template.active.row_columns(r) {
+            header.push(
+                template
+                    .active
+                    .column(c)
+                    .and_then(|c| c.labels.first())
+                    .map_or("", String::as_str),
+            );
+        }
+        w.text_row(&header);
+        w.row(&r.labels[0], cells);
+    }
+    w.out.push_str("三、收到和处理政府信息公开申请情况\n");
+    w.text_row(&[
+        "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
+        "申请人情况",
+    ]);
+    let cols: Vec<&str> = template
+        .applications
+        .columns
+        .iter()
+        .map(|c| c.labels[0].as_str())
+        .collect();
+    w.text_row(&cols);
+    let groups = [
+        ("granted", "三、本年度办理结果"),
+        ("withheld.state_secret", "（三）不予公开"),
+        ("unavailable.not_held", "（四）无法提供"),
+        ("not_processed.petition", "（五）不予处理"),
+        ("other.overdue_correction", "（六）其他处理"),
+    ];
+    for r in template.applications.rows.iter().filter(|r| !r.optional) {
+        let Some(cells) = tables.get(TableKey::Applications, &r.key) else {
+            continue;
+        };
+        if let Some((_, g)) = groups.iter().find(|(k, _)| key_matches(k, &r.key)) {
+            w.text_row(&[g]);
+        }
+        w.row(&r.labels[0], cells);
+    }
+    w.out.push_str("四、政府信息公开行政复议、行政诉讼情况\n");
+    w.text_row(&["行政复议", "行政诉讼"]);
+    let heads: Vec<&str> = template
+        .review
+        .columns
+        .iter()
+        .map(|c| c.labels[0].as_str())
+        .collect();
+    w.text_row(&heads);
+    let all: Vec<Option<i64>> = template
+        .review
+        .rows
+        .iter()
+        .flat_map(|r| {
+            tables
+                .get(TableKey::Review, &r.key)
+                .cloned()
+                .unwrap_or_default()
+        })
+        .collect();
+    w.cells(&all);
+    w.out.push_str(
+        "\n五、存在的主要问题及改进情况\n一是公开质量有待提高。\n六、其他需要报告的事项\n无。\n",
+    );
+    w.out
+}
+
+struct Writer {
+    layout: Layout,
+    out: String,
+}
+
+impl Writer {
+    fn cell(c: &Option<i64>) -> String {
+        c.map_or(String::new(), |v| v.to_string())
+    }
+
+    fn text_row(&mut self, texts: &[&str]) {
+        let o = &mut self.out;
+        match self.layout {
+            Layout::A => {
+                for t in texts {
+                    o.push_str(&format!("\t{t}\n"));
+                }
+                o.push('\n');
+            }
+            Layout::B => o.push_str(&format!("{} | |||\n", texts.join(" | "))),
+            Layout::C => o.push_str(&format!("{}\t\t\n", texts.join("\t"))),
+            Layout::D => {
+                for t in texts {
+                    o.push_str(&format!("{t} |\n"));
+                }
+            }
+            Layout::F => o.push_str(&format!("{}\n", texts.join(" "))),
+        }
+    }
+
+    fn row(&mut self, label: &str, cells: &[Option<i64>]) {
+        match self.layout {
+            Layout::A => {
+                self.out.push_str(&format!("\t{label}\n"));
+                self.cells(cells);
+            }
+            Layout::B => {
+                let c: Vec<String> = cells
+                    .iter()
+                    .map(|c| format!(" {} ", Self::cell(c)))
+                    .collect();
+                self.out
+                    .push_str(&format!("{label} |{}| ||\n", c.join("|")));
+            }
+            Layout::C => {
+                let c: Vec<String> = cells.iter().map(Self::cell).collect();
+                self.out.push_str(&format!("{label}\t{}\t\n", c.join("\t")));
+            }
+            Layout::D => {
+                self.out.push_str(&format!("{label} |\n"));
+                self.cells(cells);
+            }
+            Layout::F => {
+                // PDF text cannot show a blank cell; print it as 0.
+                let c: Vec<String> = cells.iter().map(|c| c.unwrap_or(0).to_string()).collect();
+                self.out.push_str(&format!("{label} {}\n", c.join(" ")));
+            }
+        }
+    }
+
+    fn cells(&mut self, cells: &[Option<i64>]) {
+        let o = &mut self.out;
+        match self.layout {
+            Layout::A => {
+                for c in cells {
+                    o.push_str(&format!(
+                        "\t{}\n",
+                        c.map_or("\u{a0}".to_string(), |v| v.to_string())
+                    ));
+                }
+                o.push('\n');
+            }
+            Layout::B => {
+                let c: Vec<String> = cells.iter().map(Self::cell).collect();
+                o.push_str(&format!("{} |\n", c.join(" | ")));
+            }
+            Layout::C => {
+                let c: Vec<String> = cells.iter().map(Self::cell).collect();
+                o.push_str(&format!("{}\n", c.join("\t")));
+            }
+            Layout::D => {
+                for (i, c) in cells.iter().enumerate() {
+                    let end = if i + 1 == cells.len() { " | ||" } else { " |" };
+                    o.push_str(&format!("{}{end}\n", Self::cell(c)));
+                }
+            }
+            Layout::F => {
+                let c: Vec<String> = cells.iter().map(|c| c.unwrap_or(0).to_string()).collect();
+                o.push_str(&format!("{}\n", c.join(" ")));
+            }
+        }
+    }
+}

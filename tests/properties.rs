@@ -1,0 +1,96 @@
+//! Property tests over synthetic reports (consistent by construction) and arbitrary bytes.
+
+use std::path::{Path, PathBuf};
+
+use gouji::audit::{ReadOptions, audit_bytes};
+use gouji::checker::Severity;
+use gouji::parser::parse_with;
+use gouji::synth::{Layout, Rng, Tables, consistent, render};
+use gouji::template::{TableKey, Templates};
+use gouji::text::Value;
+use proptest::prelude::*;
+
+fn templates() -> Templates {
+    Templates::embedded().expect("embedded templates load")
+}
+
+/// Parses `text` with template `id` and returns every cell as the synthetic tables hold them.
+fn parsed_tables(text: &str, id: &str) -> (Tables, Vec<gouji::checker::Finding>) {
+    let ts = templates();
+    let t = ts.get(id).expect("template");
+    let parsed = parse_with(PathBuf::from("synthetic.txt"), text.to_string(), "UTF-8", t);
+    let findings = gouji::checker::check(&parsed.report, t, &parsed.notes);
+    let mut rows = Vec::new();
+    for table in &parsed.report.tables {
+        for row in &table.rows {
+            let cells = row
+                .cells
+                .iter()
+                .map(|c| match c.as_ref().map(|c| &c.value) {
+                    Some(Value::Int(i)) => Some(*i),
+                    _ => None,
+                })
+                .collect();
+            rows.push((table.key, row.key.clone(), cells));
+        }
+    }
+    (Tables { rows }, findings)
+}
+
+fn layout() -> impl Strategy<Value = Layout> {
+    prop::sample::select(Layout::ALL.to_vec())
+}
+
+fn generation() -> impl Strategy<Value = &'static str> {
+    prop::sample::select(vec!["2019", "2021"])
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn parsing_never_panics_on_bytes(bytes in prop::collection::vec(any::<u8>(), 0..4096)) {
+        let _ = audit_bytes(Path::new("noise.bin"), &bytes, &templates(), ReadOptions::default());
+    }
+
+    #[test]
+    fn parsing_never_panics_on_table_like_text(s in "[一二三（）()|\t \n0-9a-z合计总计规章予以公开行政复议自然人.、-]{0,400}") {
+        let _ = audit_bytes(Path::new("noise.txt"), s.as_bytes(), &templates(), ReadOptions::default());
+    }
+
+    #[test]
+    fn consistent_tables_round_trip_without_errors(seed in any::<u64>(), layout in layout(), id in generation()) {
+        let ts = templates();
+        let t = ts.get(id).unwrap();
+        let tables = consistent(t, &mut Rng::new(seed));
+        let text = render(t, &tables, layout, "测试区人民政府", if id == "2019" { 2020 } else { 2022 });
+        let (got, findings) = parsed_tables(&text, id);
+        prop_assert_eq!(&got, &tables);
+        let errors: Vec<_> = findings.iter().filter(|f| f.severity == Severity::Error).collect();
+        prop_assert!(errors.is_empty(), "unexpected errors: {:?}", errors);
+    }
+
+    #[test]
+    fn changing_one_cell_is_named(seed in any::<u64>(), layout in layout(), id in generation(),
+                                  row_pick in any::<prop::sample::Index>(), col_pick in 0usize..7, delta in 1i64..50) {
+        let ts = templates();
+        let t = ts.get(id).unwrap();
+        let mut tables = consistent(t, &mut Rng::new(seed));
+        let keys: Vec<String> = t.applications.rows.iter().filter(|r| !r.optional).map(|r| r.key.clone()).collect();
+        let row = row_pick.get(&keys).clone();
+        let col = t.applications.columns[col_pick].key.clone();
+        let cells = tables.get_mut(TableKey::Applications, &row).unwrap();
+        cells[col_pick] = Some(cells[col_pick].unwrap_or(0) + delta);
+        let text = render(t, &tables, layout, "测试区人民政府", 2022);
+        let (_, findings) = parsed_tables(&text, id);
+        let naming: Vec<_> = findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error && f.cells.contains(&(row.clone(), col.clone())))
+            .collect();
+        // The changed cell breaks its row's total (or, in the total column, the row identity)
+        // and at least one column relation.
+        prop_assert!(naming.len() >= 2, "findings naming {}/{}: {:?}", row, col, findings);
+        prop_assert!(naming.iter().any(|f| f.rule == "row_total"));
+        prop_assert!(naming.iter().any(|f| f.rule == "balance" || f.rule == "results_sum"));
+    }
+}

@@ -1,0 +1,397 @@
+//! Every cell of every table of the five bundled real reports, as printed in the report.
+//!
+//! Expectations were read off the source files by eye (see the layout notes beside each):
+//! `_` is a blank cell, quoted text is a non-numeric cell, numbers are the derived values.
+
+use std::path::Path;
+
+use gouji::audit::{Audit, ReadOptions, audit_file};
+use gouji::checker::Severity;
+use gouji::export::cell_json;
+use gouji::template::{TableKey, Templates};
+
+fn audit(name: &str) -> Audit {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("assets/samples")
+        .join(name);
+    audit_file(
+        &path,
+        &Templates::embedded().unwrap(),
+        ReadOptions::default(),
+    )
+}
+
+/// Compares every cell of the audited report with the expectation text.
+fn assert_cells(a: &Audit, expected: &str) {
+    let report = a.report.as_ref().expect("report parsed");
+    let mut seen = 0;
+    for line in expected.lines().filter(|l| !l.trim().is_empty()) {
+        let mut parts = line.split(' ');
+        let table = parts.next().unwrap();
+        if table == "meta" {
+            let meta: Vec<&str> = parts.collect();
+            let got = [
+                format!("template={}", report.template.as_deref().unwrap_or("-")),
+                format!("year={}", report.year.map_or("-".into(), |y| y.to_string())),
+                format!("agency={}", report.agency.as_deref().unwrap_or("-")),
+            ];
+            assert_eq!(
+                meta,
+                got.iter().map(String::as_str).collect::<Vec<_>>(),
+                "{}",
+                a.path.display()
+            );
+            continue;
+        }
+        let key = TableKey::parse(table).unwrap();
+        let row_key = parts.next().unwrap();
+        let want: Vec<String> = parts.map(|p| p.replace("\\u0020", " ")).collect();
+        let row = report
+            .table(key)
+            .unwrap()
+            .row(row_key)
+            .unwrap_or_else(|| panic!("{table}.{row_key} missing"));
+        let got: Vec<String> = row
+            .cells
+            .iter()
+            .map(|c| match cell_json(c.as_ref()) {
+                serde_json::Value::Null => "_".to_string(),
+                v => v.to_string(),
+            })
+            .collect();
+        assert_eq!(got, want, "{}: {table}.{row_key}", a.path.display());
+        seen += 1;
+    }
+    // Every row of the report was listed: nothing parsed that the expectation ignores.
+    let rows: usize = report.tables.iter().map(|t| t.rows.len()).sum();
+    assert_eq!(
+        seen,
+        rows,
+        "{}: expectation lists {seen} rows, report has {rows}",
+        a.path.display()
+    );
+    // Every cell points at its own text in the source.
+    for t in &report.tables {
+        for r in &t.rows {
+            for c in r.cells.iter().flatten() {
+                let at = &report.text[c.span.clone()];
+                assert!(
+                    c.raw.is_empty() || at == c.raw,
+                    "{}: span {:?} holds {at:?}, raw {:?}",
+                    a.path.display(),
+                    c.span,
+                    c.raw
+                );
+            }
+        }
+    }
+}
+
+fn errors(a: &Audit) -> Vec<&gouji::checker::Finding> {
+    a.findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .collect()
+}
+
+fn raw(a: &Audit, table: TableKey, row: &str, col: &str) -> String {
+    a.report
+        .as_ref()
+        .unwrap()
+        .table(table)
+        .unwrap()
+        .cell(row, col)
+        .unwrap()
+        .raw
+        .clone()
+}
+const S000: &str = r#"
+meta template=2019 year=2019 agency=文峰区人民政府
+active rules 0 0 0
+active normative_docs 1 1 1
+active licensing 90 29 1313
+active other_services 349 167 898
+active penalty 1513 166 123
+active enforcement 58 -11 0
+active fees 6 0
+active procurement 81 53
+applications new 44 _ _ _ _ _ 44
+applications carried_over 0 _ _ _ _ _ _
+applications granted 14 _ _ _ _ _ 14
+applications partial 2 _ _ _ _ _ 2
+applications withheld.state_secret 0 _ _ _ _ _ _
+applications withheld.law_prohibited 0 _ _ _ _ _ _
+applications withheld.three_safety 0 _ _ _ _ _ _
+applications withheld.third_party 0 _ _ _ _ _ _
+applications withheld.internal_affairs 0 _ _ _ _ _ _
+applications withheld.process_info 0 _ _ _ _ _ _
+applications withheld.enforcement_file 0 _ _ _ _ _ _
+applications withheld.inquiry 0 _ _ _ _ _ _
+applications unavailable.not_held 2 _ _ _ _ _ 2
+applications unavailable.needs_creation 16 _ _ _ _ _ 16
+applications unavailable.unclear 0 _ _ _ _ _ _
+applications not_processed.petition 1 _ _ _ _ _ 1
+applications not_processed.duplicate 0 _ _ _ _ _ _
+applications not_processed.publication 0 _ _ _ _ _ _
+applications not_processed.excessive 0 _ _ _ _ _ _
+applications not_processed.confirm 0 _ _ _ _ _ _
+applications other 9 _ _ _ _ _ 9
+applications total 43 _ _ _ _ _ 43
+applications carried_forward 0 _ _ _ _ _ _
+review reconsideration _ _ _ 9 9
+review litigation_direct 6 1 1 0 8
+review litigation_after 0 0 0 0 0
+"#;
+const S001: &str = r#"
+meta template=2019 year=2020 agency=郑州市二七区建设和交通局
+active rules 0 0 0
+active normative_docs 0 0 0
+active licensing 199 "[bookmark:\u0020_GoBack]－" 60
+active other_services 0 0 0
+active penalty 0 0 0
+active enforcement 0 0 0
+active fees 0 0
+active procurement 25 56742.1644
+applications new 29 0 0 0 0 0 29
+applications carried_over 0 0 0 0 0 0 0
+applications granted 14 0 0 0 0 0 14
+applications partial 0 0 0 0 0 0 0
+applications withheld.state_secret 0 0 0 0 0 0 0
+applications withheld.law_prohibited 0 0 0 0 0 0 0
+applications withheld.three_safety 0 0 0 0 0 0 0
+applications withheld.third_party 0 0 0 0 0 0 0
+applications withheld.internal_affairs 1 0 0 0 0 0 1
+applications withheld.process_info 2 0 0 0 0 0 2
+applications withheld.enforcement_file 0 0 0 0 0 0 0
+applications withheld.inquiry 0 0 0 0 0 0 0
+applications unavailable.not_held 12 0 0 0 0 0 12
+applications unavailable.needs_creation 0 0 0 0 0 0 0
+applications unavailable.unclear 0 0 0 0 0 0 0
+applications not_processed.petition 0 0 0 0 0 0 0
+applications not_processed.duplicate 0 0 0 0 0 0 0
+applications not_processed.publication 0 0 0 0 0 0 0
+applications not_processed.excessive 0 0 0 0 0 0 0
+applications not_processed.confirm 0 0 0 0 0 0 0
+applications other 0 0 0 0 0 0 0
+applications total 29 0 0 0 0 0 29
+applications carried_forward 0 0 0 0 0 0 0
+review reconsideration 0 0 0 0 0
+review litigation_direct 0 0 0 0 0
+review litigation_after 0 0 0 0 0
+"#;
+const S002: &str = r#"
+meta template=2019 year=2020 agency=-
+active rules 0 0 0
+active normative_docs 20 20 225
+active licensing 406 -47 182376
+active other_services 773 -10 228990
+active penalty 3428 -12 185497
+active enforcement 156 -4 9712
+active fees 20 -2
+active procurement 172 10860.82
+applications new 57 1 0 0 0 0 58
+applications carried_over 0 0 0 0 0 0 0
+applications granted 42 0 0 0 0 0 42
+applications partial 7 0 0 0 0 0 7
+applications withheld.state_secret 1 0 0 0 0 0 1
+applications withheld.law_prohibited 0 0 0 0 0 0 0
+applications withheld.three_safety 0 0 0 0 0 0 0
+applications withheld.third_party 0 0 0 0 0 0 0
+applications withheld.internal_affairs 0 0 0 0 0 0 0
+applications withheld.process_info 0 0 0 0 0 0 0
+applications withheld.enforcement_file 0 0 0 0 0 0 0
+applications withheld.inquiry 0 0 0 0 0 0 0
+applications unavailable.not_held 6 1 0 0 0 0 7
+applications unavailable.needs_creation 0 0 0 0 0 0 0
+applications unavailable.unclear 0 0 0 0 0 0 0
+applications not_processed.petition 0 0 0 0 0 0 0
+applications not_processed.duplicate 0 0 0 0 0 0 0
+applications not_processed.publication 1 0 0 0 0 0 1
+applications not_processed.excessive 0 0 0 0 0 0 0
+applications not_processed.confirm 0 0 0 0 0 0 0
+applications other 0 0 0 0 0 0 0
+applications total 57 1 0 0 0 0 58
+applications carried_forward 0 0 0 0 0 0 0
+review reconsideration 0 1 2 0 3
+review litigation_direct 0 0 0 0 0
+review litigation_after 3 0 0 0 3
+"#;
+const S003: &str = r#"
+meta template=2021 year=2023 agency=瀋河回族区人民政府办公室
+active rules 0 0 0
+active normative_docs 2 1 4
+active licensing 0
+active penalty 0
+active enforcement 0
+active fees 0
+applications new 51 0 0 0 0 0 51
+applications carried_over 0 0 0 0 0 0 0
+applications granted 22 0 0 0 0 0 22
+applications partial 0 0 0 0 0 0 0
+applications withheld.state_secret 0 0 0 0 0 0 0
+applications withheld.law_prohibited 0 0 0 0 0 0 0
+applications withheld.three_safety 0 0 0 0 0 0 0
+applications withheld.third_party 0 0 0 0 0 0 0
+applications withheld.internal_affairs 0 0 0 0 0 0 0
+applications withheld.process_info 0 0 0 0 0 0 0
+applications withheld.enforcement_file 0 0 0 0 0 0 0
+applications withheld.inquiry 0 0 0 0 0 0 0
+applications unavailable.not_held 11 0 0 0 0 0 11
+applications unavailable.needs_creation 0 0 0 0 0 0 0
+applications unavailable.unclear 0 0 0 0 0 0 0
+applications not_processed.petition 0 0 0 0 0 0 0
+applications not_processed.duplicate 0 0 0 0 0 0 0
+applications not_processed.publication 0 0 0 0 0 0 0
+applications not_processed.excessive 0 0 0 0 0 0 0
+applications not_processed.confirm 0 0 0 0 0 0 0
+applications other.overdue_correction 4 0 0 0 0 0 4
+applications other.overdue_fee 0 0 0 0 0 0 0
+applications other.other 7 0 0 0 0 0 7
+applications total 44 0 0 0 0 0 44
+applications carried_forward 7 0 0 0 0 0 7
+review reconsideration 0 0 0 0 0
+review litigation_direct 0 0 0 0 0
+review litigation_after 0 0 0 0 0
+"#;
+const S004: &str = r#"
+meta template=2019 year=2019 agency=万东镇人民政府
+active rules 0 0 0
+active normative_docs 0 0 0
+active licensing 0 3 3
+active other_services 0 0 0
+active penalty 0 0 0
+active enforcement 0 0 0
+active fees 0 0
+active procurement 0 0
+applications new 0 0 0 0 0 0 0
+applications carried_over 0 0 0 0 0 0 0
+applications granted 0 0 0 0 0 0 0
+applications partial 0 0 0 0 0 0 0
+applications withheld.state_secret 0 0 0 0 0 0 0
+applications withheld.law_prohibited 0 0 0 0 0 0 0
+applications withheld.three_safety 0 0 0 0 0 0 0
+applications withheld.third_party 0 0 0 0 0 0 0
+applications withheld.internal_affairs 0 0 0 0 0 0 0
+applications withheld.process_info 0 0 0 0 0 0 0
+applications withheld.enforcement_file 0 0 0 0 0 0 0
+applications withheld.inquiry 0 0 0 0 0 0 0
+applications unavailable.not_held 0 0 0 0 0 0 0
+applications unavailable.needs_creation 0 0 0 0 0 0 0
+applications unavailable.unclear 0 0 0 0 0 0 0
+applications not_processed.petition 0 0 0 0 0 0 0
+applications not_processed.duplicate 0 0 0 0 0 0 0
+applications not_processed.publication 0 0 0 0 0 0 0
+applications not_processed.excessive 0 0 0 0 0 0 0
+applications not_processed.confirm 0 0 0 0 0 0 0
+applications other 0 0 0 0 0 0 0
+applications total 0 0 0 0 0 0 0
+applications carried_forward 0 0 0 0 0 0 0
+review reconsideration 0 0 0 0 0
+review litigation_direct 0 0 0 0 0
+review litigation_after 0 0 0 0 0
+"#;
+
+/// Layout A (one cell per line, NBSP blanks), 2019 template, the real 总计 mismatch.
+#[test]
+fn sample_000_every_cell_and_the_total_mismatch() {
+    let a = audit("000_baa44959fd9d628f.txt");
+    assert_cells(&a, S000);
+    assert_eq!(raw(&a, TableKey::Active, "licensing", "change"), "+29");
+    assert_eq!(raw(&a, TableKey::Active, "enforcement", "change"), "－11");
+    assert_eq!(
+        raw(&a, TableKey::Active, "procurement", "purchase_amount"),
+        "53万"
+    );
+    let errs = errors(&a);
+    type Summary<'a> = (&'a str, Vec<(String, String)>, Option<f64>, Option<f64>);
+    let summary: Vec<Summary> = errs
+        .iter()
+        .map(|f| {
+            (
+                f.rule.as_str(),
+                f.cells.iter().take(1).cloned().collect(),
+                f.found,
+                f.expected,
+            )
+        })
+        .collect();
+    let total = |c: &str| vec![("total".to_string(), c.to_string())];
+    assert_eq!(
+        summary,
+        vec![
+            ("balance", total("natural"), Some(43.0), Some(44.0)),
+            ("balance", total("total"), Some(43.0), Some(44.0)),
+            ("results_sum", total("natural"), Some(43.0), Some(44.0)),
+            ("results_sum", total("total"), Some(43.0), Some(44.0)),
+        ]
+    );
+    for f in &errs {
+        let s = f.suggestion.as_ref().expect("suggestion");
+        assert_eq!((s.row.as_str(), s.value), ("total", 44.0));
+        assert_eq!(s.column, f.cells[0].1);
+        assert_eq!(
+            s.resolves,
+            vec!["balance".to_string(), "results_sum".to_string()]
+        );
+    }
+    // results_sum names the total cell and every result row of its column.
+    let rs = errs
+        .iter()
+        .find(|f| f.rule == "results_sum" && f.cells[0].1 == "natural")
+        .unwrap();
+    // granted, partial, 8 withheld, 3 unavailable, 5 not_processed, other: 19 result rows.
+    assert_eq!(rs.cells.len(), 1 + 19);
+    // The finding points at line 342, where （七）总计's 自然人 cell stands.
+    let r = a.report.as_ref().unwrap();
+    assert_eq!(r.line_col(errs[0].span.clone().unwrap().start).0, 342);
+}
+
+/// Layout A with every blank written as 0, and Word residue in a cell.
+#[test]
+fn sample_001_every_cell() {
+    let a = audit("001_4c36db1c4b6f0da5.txt");
+    assert_cells(&a, S001);
+    assert_eq!(
+        raw(&a, TableKey::Active, "procurement", "purchase_count"),
+        "25个"
+    );
+    assert_eq!(
+        raw(&a, TableKey::Active, "procurement", "purchase_amount"),
+        "56742.1644万元"
+    );
+    assert!(errors(&a).is_empty());
+    let nn: Vec<_> = a
+        .findings
+        .iter()
+        .filter(|f| f.rule == "non_numeric")
+        .collect();
+    assert_eq!(nn.len(), 1);
+    assert_eq!(
+        nn[0].cells,
+        vec![("licensing".to_string(), "change".to_string())]
+    );
+}
+
+/// Layout B (pipes), no 三、本年度办理结果 row, heading printed after its table, no title.
+#[test]
+fn sample_002_every_cell() {
+    let a = audit("002_68a8c5bdb68e9915.txt");
+    assert_cells(&a, S002);
+    assert!(a.findings.is_empty(), "{:?}", a.findings);
+}
+
+/// Layout C (tabs), 2021 template, merged label cells shifted, （六） split in three.
+#[test]
+fn sample_003_every_cell() {
+    let a = audit("003_1160e2568716ca2c.txt");
+    assert_cells(&a, S003);
+    assert!(a.findings.is_empty(), "{:?}", a.findings);
+}
+
+/// Layout D (one cell per line ending in " |").
+#[test]
+fn sample_004_every_cell() {
+    let a = audit("004_4760a96778e8f996.txt");
+    assert_cells(&a, S004);
+    assert!(a.findings.is_empty(), "{:?}", a.findings);
+}
