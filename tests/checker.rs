@@ -1,0 +1,163 @@
+//! Exact findings of each relation on hand-built tables: one wrong number at a time.
+
+use std::path::PathBuf;
+
+use gouji::checker::{Finding, Severity, check};
+use gouji::parser::parse_with;
+use gouji::synth::{Layout, Rng, Tables, consistent, render};
+use gouji::template::{TableKey, Templates};
+
+fn findings(
+    id: &str,
+    year: i32,
+    layout: Layout,
+    edit: impl FnOnce(&mut Tables),
+) -> (Tables, Vec<Finding>) {
+    let ts = Templates::embedded().unwrap();
+    let t = ts.get(id).unwrap();
+    let mut tables = consistent(t, &mut Rng::new(7));
+    let original = tables.clone();
+    edit(&mut tables);
+    let text = render(t, &tables, layout, "测试县人民政府", year);
+    let parsed = parse_with(PathBuf::from("t.txt"), text, "UTF-8", t);
+    (original, check(&parsed.report, t, &parsed.notes))
+}
+
+fn cell(t: &Tables, table: TableKey, row: &str, col: usize) -> i64 {
+    t.get(table, row).unwrap()[col].unwrap_or(0)
+}
+
+fn errors(f: &[Finding]) -> Vec<(String, String)> {
+    f.iter()
+        .filter(|f| f.severity == Severity::Error)
+        .map(|f| (f.rule.clone(), format!("{}/{}", f.cells[0].0, f.cells[0].1)))
+        .collect()
+}
+
+#[test]
+fn consistent_tables_have_no_findings_at_all() {
+    let (_, f) = findings("2021", 2022, Layout::B, |_| {});
+    assert!(f.is_empty(), "{f:?}");
+}
+
+#[test]
+fn wrong_result_cell_breaks_row_total_and_results_sum_and_is_suggested() {
+    let (orig, f) = findings("2019", 2020, Layout::C, |t| {
+        t.get_mut(TableKey::Applications, "granted").unwrap()[0] =
+            Some(cell_of(t, "granted", 0) + 5);
+    });
+    let total_nat = cell(&orig, TableKey::Applications, "total", 0);
+    assert_eq!(
+        errors(&f),
+        vec![
+            ("results_sum".to_string(), "total/natural".to_string()),
+            ("row_total".to_string(), "granted/total".to_string()),
+        ]
+    );
+    let rs = f.iter().find(|f| f.rule == "results_sum").unwrap();
+    assert_eq!(
+        (rs.found, rs.expected),
+        (Some(total_nat as f64), Some((total_nat + 5) as f64))
+    );
+    assert!(rs.cells.contains(&("granted".into(), "natural".into())));
+    for e in f.iter().filter(|f| f.severity == Severity::Error) {
+        let s = e.suggestion.as_ref().expect("suggestion on both findings");
+        assert_eq!((s.row.as_str(), s.column.as_str()), ("granted", "natural"));
+        assert_eq!(
+            s.value,
+            cell(&orig, TableKey::Applications, "granted", 0) as f64
+        );
+    }
+}
+
+fn cell_of(t: &Tables, row: &str, col: usize) -> i64 {
+    cell(t, TableKey::Applications, row, col)
+}
+
+#[test]
+fn wrong_carried_forward_breaks_balance() {
+    let (orig, f) = findings("2021", 2023, Layout::A, |t| {
+        t.get_mut(TableKey::Applications, "carried_forward")
+            .unwrap()[2] = Some(cell_of(t, "carried_forward", 2) + 2);
+    });
+    assert_eq!(
+        errors(&f),
+        vec![
+            ("balance".to_string(), "total/research".to_string()),
+            ("row_total".to_string(), "carried_forward/total".to_string()),
+        ]
+    );
+    let b = f.iter().find(|f| f.rule == "balance").unwrap();
+    let lhs = cell(&orig, TableKey::Applications, "total", 2)
+        + cell(&orig, TableKey::Applications, "carried_forward", 2);
+    assert_eq!(
+        (b.found, b.expected),
+        (Some((lhs + 2) as f64), Some(lhs as f64))
+    );
+    assert_eq!(b.suggestion.as_ref().unwrap().row, "carried_forward");
+}
+
+#[test]
+fn wrong_review_total_breaks_review_sum() {
+    let (orig, f) = findings("2019", 2019, Layout::D, |t| {
+        let r = t.get_mut(TableKey::Review, "litigation_after").unwrap();
+        r[4] = Some(r[4].unwrap() + 1);
+    });
+    assert_eq!(
+        errors(&f),
+        vec![(
+            "review_sum".to_string(),
+            "litigation_after/total".to_string()
+        )]
+    );
+    let e = &f[0];
+    let total = cell(&orig, TableKey::Review, "litigation_after", 4) as f64;
+    assert_eq!((e.found, e.expected), (Some(total + 1.0), Some(total)));
+    assert_eq!(e.cells.len(), 5);
+    assert!(
+        e.suggestion.is_none(),
+        "one failing relation names no single cell"
+    );
+}
+
+#[test]
+fn soft_checks_are_warnings() {
+    // A blank cell in layout A, and a 2019-template table in a 2022 report.
+    let (_, f) = findings("2019", 2022, Layout::A, |t| {
+        t.get_mut(TableKey::Applications, "partial").unwrap()[3] = None;
+    });
+    assert!(errors(&f).is_empty(), "blank counts as 0: {f:?}");
+    let rules: Vec<&str> = f.iter().map(|f| f.rule.as_str()).collect();
+    assert_eq!(rules, vec!["template_year", "blank_cells"]);
+    assert_eq!(
+        f[1].cells,
+        vec![("partial".to_string(), "public_interest".to_string())]
+    );
+}
+
+#[test]
+fn plausibility_of_table_two() {
+    let (_, f) = findings("2019", 2020, Layout::B, |t| {
+        let r = t.get_mut(TableKey::Active, "rules").unwrap();
+        r[1] = Some(10);
+        r[2] = Some(3); // 对外公开总数量 below 本年新公开数量
+        let p = t.get_mut(TableKey::Active, "procurement").unwrap();
+        p[0] = Some(0);
+        p[1] = Some(12); // an amount without purchases
+    });
+    let w: Vec<(&str, &(String, String))> =
+        f.iter().map(|f| (f.rule.as_str(), &f.cells[0])).collect();
+    assert_eq!(
+        w,
+        vec![
+            (
+                "active_plausibility",
+                &("rules".to_string(), "total_published".to_string())
+            ),
+            (
+                "active_plausibility",
+                &("procurement".to_string(), "purchase_count".to_string())
+            ),
+        ]
+    );
+}

@@ -1,0 +1,261 @@
+//! The real `gouji` binary, as an analyst runs it: exit codes, formats, bad input.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+fn gouji() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_gouji"))
+}
+
+fn samples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/samples")
+}
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = gouji().args(args).output().expect("run gouji");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn json_lines_follow_the_schema() {
+    let (code, out, _) = run(&["check", "--format", "json", samples().to_str().unwrap()]);
+    assert_eq!(code, 1, "000 has an error finding");
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 5);
+    for v in &lines {
+        for k in [
+            "file",
+            "agency",
+            "year",
+            "template",
+            "encoding",
+            "active",
+            "applications",
+            "review",
+            "findings",
+            "error",
+        ] {
+            assert!(v.get(k).is_some(), "missing {k}");
+        }
+        assert_eq!(
+            v["applications"]["columns"],
+            serde_json::json!([
+                "natural",
+                "commercial",
+                "research",
+                "public_interest",
+                "legal_service",
+                "other_org",
+                "total"
+            ])
+        );
+        for g in ["reconsideration", "litigation_direct", "litigation_after"] {
+            assert_eq!(v["review"][g].as_array().unwrap().len(), 5);
+        }
+    }
+    let first = &lines[0];
+    assert!(
+        first["file"]
+            .as_str()
+            .unwrap()
+            .ends_with("000_baa44959fd9d628f.txt")
+    );
+    assert_eq!(first["template"], "2019");
+    assert_eq!(first["year"], 2019);
+    assert_eq!(
+        first["applications"]["rows"]["total"],
+        serde_json::json!([43, null, null, null, null, null, 43])
+    );
+    let err = first["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "results_sum")
+        .unwrap();
+    assert_eq!(err["severity"], "error");
+    assert_eq!(err["table"], "applications");
+    assert_eq!(err["cells"][0], serde_json::json!(["total", "natural"]));
+    assert_eq!(
+        (err["found"].clone(), err["expected"].clone()),
+        (serde_json::json!(43), serde_json::json!(44))
+    );
+    assert_eq!(err["suggestion"]["value"], 44);
+    assert_eq!(
+        lines[1]["active"]["rows"]["licensing"][1],
+        "[bookmark: _GoBack]－"
+    );
+    assert_eq!(lines[1]["active"]["rows"]["procurement"][1], 56742.1644);
+}
+
+#[test]
+fn text_output_reads_like_a_compiler() {
+    let (code, out, _) = run(&["check", "--errors-only", samples().to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("000_baa44959fd9d628f.txt:342:2: error[results_sum]: applications: 自然人"),
+        "{out}"
+    );
+    assert!(
+        out.contains("suggestion: total/natural should probably be 44"),
+        "{out}"
+    );
+    assert!(!out.contains("warning["), "{out}");
+    assert!(
+        out.lines()
+            .last()
+            .unwrap()
+            .starts_with("checked 5 report(s): 1 with errors (4 error(s))"),
+        "{out}"
+    );
+}
+
+#[test]
+fn csv_is_one_line_per_cell_and_findings_go_to_their_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let fcsv = dir.path().join("findings.csv");
+    let file = samples().join("003_1160e2568716ca2c.txt");
+    let (code, out, _) = run(&[
+        "check",
+        "--format",
+        "csv",
+        "--findings-csv",
+        fcsv.to_str().unwrap(),
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "file,table,row,column,raw,value");
+    // 2021: 6 active rows (3+3+1+1+1+1 cells), 25 application rows × 7, 15 review cells.
+    assert_eq!(lines.len() - 1, 10 + 25 * 7 + 15);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.ends_with(",applications,carried_forward,natural,7,7")),
+        "{out}"
+    );
+    let f = std::fs::read_to_string(&fcsv).unwrap();
+    assert_eq!(
+        f.lines().count(),
+        1,
+        "header only: 003 has no findings\n{f}"
+    );
+}
+
+#[test]
+fn bad_input_is_named_and_other_files_still_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.txt");
+    std::fs::write(&empty, b"").unwrap();
+    let binary = dir.path().join("noise.txt");
+    std::fs::write(
+        &binary,
+        (0..5000u32)
+            .map(|i| (i * 7919 % 256) as u8)
+            .collect::<Vec<_>>(),
+    )
+    .unwrap();
+    let prose = dir.path().join("prose.txt");
+    std::fs::write(
+        &prose,
+        "某某局2021年政府信息公开工作年度报告\n一、总体情况\n本年度无特别事项。\n",
+    )
+    .unwrap();
+    std::fs::copy(
+        samples().join("004_4760a96778e8f996.txt"),
+        dir.path().join("good.txt"),
+    )
+    .unwrap();
+    let (code, out, _) = run(&["check", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("empty.txt: error: the file is empty"), "{out}");
+    assert!(
+        out.contains("noise.txt: error: the file looks binary"),
+        "{out}"
+    );
+    assert!(
+        out.contains("prose.txt: error: no report tables found"),
+        "{out}"
+    );
+    assert!(
+        out.contains("prose.txt: warning[missing_table]: applications"),
+        "{out}"
+    );
+    assert!(out.contains("checked 4 report(s): 0 with errors"), "{out}");
+    let (code, _, err) = run(&["check", dir.path().join("nope.txt").to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(
+        err.is_empty(),
+        "a missing file is a finding on stdout, not a crash: {err}"
+    );
+}
+
+#[test]
+fn gbk_reports_are_decoded_and_encoding_can_be_forced() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(samples().join("002_68a8c5bdb68e9915.txt")).unwrap();
+    let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+    let path = dir.path().join("gbk.txt");
+    std::fs::write(&path, &gbk).unwrap();
+    let (code, out, _) = run(&["check", "--format", "json", path.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert!(
+        matches!(v["encoding"].as_str(), Some("GBK" | "gb18030")),
+        "{v}"
+    );
+    assert_eq!(
+        v["applications"]["rows"]["new"],
+        serde_json::json!([57, 1, 0, 0, 0, 0, 58])
+    );
+    let (code, out, _) = run(&[
+        "check",
+        "--format",
+        "json",
+        "--encoding",
+        "gb18030",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0);
+    assert!(out.contains("\"encoding\":\"gb18030\""), "{out}");
+    let (code, _, err) = run(&["check", "--encoding", "klingon", path.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown encoding label"), "{err}");
+}
+
+#[test]
+fn closed_pipe_exits_quietly() {
+    let mut child = gouji()
+        .args([
+            "check",
+            "--format",
+            "csv",
+            samples().to_str().unwrap(),
+            samples().to_str().unwrap(),
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 64];
+    stdout.read_exact(&mut first).unwrap();
+    drop(stdout); // like `| head -c 64`
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(status.code(), Some(0), "{err}");
+}
