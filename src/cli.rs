@@ -9,7 +9,9 @@ use rayon::prelude::*;
 use crate::audit::{Audit, ReadOptions, audit_file, collect_paths};
 use crate::checker::Severity;
 use crate::decode::encoding_for_label;
-use crate::export::{CELLS_CSV_HEADER, FINDINGS_CSV_HEADER, audit_json, cells_csv, findings_csv};
+use crate::export::{
+    CELLS_CSV_HEADER, FINDINGS_CSV_HEADER, audit_json_line, cells_csv, findings_csv,
+};
 use crate::template::Templates;
 
 #[derive(Debug, Parser)]
@@ -200,11 +202,7 @@ impl Totals {
 /// Renders one audited file in the chosen format.
 pub fn render(a: &Audit, shown: &str, format: Format, errors_only: bool) -> String {
     match format {
-        Format::Json => {
-            let mut s = audit_json(a, shown).to_string();
-            s.push('\n');
-            s
-        }
+        Format::Json => audit_json_line(a, shown),
         Format::Csv => {
             let mut s = String::new();
             cells_csv(a, shown, &mut s);

@@ -1,7 +1,8 @@
 //! Machine-readable output: JSON Lines (one object per report) and long-format CSV.
 //! The JSON field names are a stable interface (README documents them); add, never rename.
 
-use serde_json::{Map, Value as Json, json};
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::{Value as Json, json};
 
 use crate::audit::Audit;
 use crate::checker::Finding;
@@ -19,85 +20,186 @@ pub fn cell_json(cell: Option<&Cell>) -> Json {
     }
 }
 
-fn num_json(n: Option<f64>) -> Json {
-    match n {
-        Some(n) if n.fract() == 0.0 && n.abs() < 9e15 => json!(n as i64),
-        Some(n) => json!(n),
-        None => Json::Null,
+/// Serializes straight from the report, without building a `serde_json::Value` tree: the
+/// batch run writes one of these per report.
+struct CellJ<'a>(Option<&'a Cell>);
+
+impl Serialize for CellJ<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0.map(|c| &c.value) {
+            None | Some(Value::Blank) => s.serialize_none(),
+            Some(Value::Int(i)) => s.serialize_i64(*i),
+            Some(Value::Num(n)) => s.serialize_f64(*n),
+            Some(Value::Text(t)) => s.serialize_str(t),
+        }
     }
 }
 
-fn rows_json(table: Option<&Table>) -> Map<String, Json> {
-    let mut rows = Map::new();
-    for row in table.map(|t| t.rows.as_slice()).unwrap_or_default() {
-        rows.insert(
-            row.key.clone(),
-            Json::Array(row.cells.iter().map(|c| cell_json(c.as_ref())).collect()),
-        );
+struct RowsJ<'a>(Option<&'a Table>, bool);
+
+impl Serialize for RowsJ<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let rows = self.0.map(|t| t.rows.as_slice()).unwrap_or_default();
+        if rows.is_empty() && self.1 {
+            // Table 四 keeps its three groups even when the report has no such table.
+            let mut m = s.serialize_map(Some(3))?;
+            for k in ["reconsideration", "litigation_direct", "litigation_after"] {
+                m.serialize_entry(
+                    k,
+                    &[
+                        CellJ(None),
+                        CellJ(None),
+                        CellJ(None),
+                        CellJ(None),
+                        CellJ(None),
+                    ],
+                )?;
+            }
+            return m.end();
+        }
+        let mut m = s.serialize_map(Some(rows.len()))?;
+        for r in rows {
+            let cells: Vec<CellJ> = r.cells.iter().map(|c| CellJ(c.as_ref())).collect();
+            m.serialize_entry(&r.key, &cells)?;
+        }
+        m.end()
     }
-    rows
+}
+
+struct Num(Option<f64>);
+
+impl Serialize for Num {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Some(n) if n.fract() == 0.0 && n.abs() < 9e15 => s.serialize_i64(n as i64),
+            Some(n) => s.serialize_f64(n),
+            None => s.serialize_none(),
+        }
+    }
+}
+
+struct FindingJ<'a>(&'a Finding);
+
+impl Serialize for FindingJ<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let f = self.0;
+        let mut m = s.serialize_map(Some(8))?;
+        m.serialize_entry("rule", &f.rule)?;
+        m.serialize_entry("severity", f.severity.as_str())?;
+        m.serialize_entry("table", f.table.as_str())?;
+        let cells: Vec<[&str; 2]> = f
+            .cells
+            .iter()
+            .map(|(r, c)| [r.as_str(), c.as_str()])
+            .collect();
+        m.serialize_entry("cells", &cells)?;
+        m.serialize_entry("expected", &Num(f.expected))?;
+        m.serialize_entry("found", &Num(f.found))?;
+        m.serialize_entry("message", &f.message)?;
+        m.serialize_entry("suggestion", &f.suggestion.as_ref().map(SuggestionJ))?;
+        m.end()
+    }
+}
+
+struct SuggestionJ<'a>(&'a crate::checker::Suggestion);
+
+impl Serialize for SuggestionJ<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(4))?;
+        m.serialize_entry("row", &self.0.row)?;
+        m.serialize_entry("column", &self.0.column)?;
+        m.serialize_entry("value", &Num(Some(self.0.value)))?;
+        m.serialize_entry("resolves", &self.0.resolves)?;
+        m.end()
+    }
+}
+
+/// One audited file in the README's JSON schema.
+pub struct AuditJson<'a> {
+    pub audit: &'a Audit,
+    pub file: &'a str,
+}
+
+impl Serialize for AuditJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let report: Option<&Report> = self.audit.report.as_ref();
+        let table = |k| report.and_then(|r| r.table(k));
+        let columns: Vec<&str> = table(TableKey::Applications)
+            .and_then(|t| t.rows.first())
+            .map(|r| r.columns.iter().map(String::as_str).collect())
+            .unwrap_or_default();
+        let mut m = s.serialize_map(Some(11))?;
+        m.serialize_entry("file", self.file)?;
+        m.serialize_entry("agency", &report.and_then(|r| r.agency.as_deref()))?;
+        m.serialize_entry("year", &report.and_then(|r| r.year))?;
+        m.serialize_entry("template", &report.and_then(|r| r.template.as_deref()))?;
+        m.serialize_entry("encoding", report.map_or("", |r| r.encoding))?;
+        m.serialize_entry(
+            "active",
+            &Wrap("rows", RowsJ(table(TableKey::Active), false)),
+        )?;
+        m.serialize_entry(
+            "applications",
+            &Apps {
+                columns,
+                rows: RowsJ(table(TableKey::Applications), false),
+            },
+        )?;
+        m.serialize_entry("review", &RowsJ(table(TableKey::Review), true))?;
+        let findings: Vec<FindingJ> = self.audit.findings.iter().map(FindingJ).collect();
+        m.serialize_entry("findings", &findings)?;
+        m.serialize_entry("error", &self.audit.error)?;
+        m.end()
+    }
+}
+
+struct Wrap<T>(&'static str, T);
+
+impl<T: Serialize> Serialize for Wrap<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(1))?;
+        m.serialize_entry(self.0, &self.1)?;
+        m.end()
+    }
+}
+
+struct Apps<'a> {
+    columns: Vec<&'a str>,
+    rows: RowsJ<'a>,
+}
+
+impl Serialize for Apps<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(2))?;
+        m.serialize_entry("columns", &self.columns)?;
+        m.serialize_entry("rows", &self.rows)?;
+        m.end()
+    }
 }
 
 /// The JSON object for one finding.
 pub fn finding_json(f: &Finding) -> Json {
-    json!({
-        "rule": f.rule,
-        "severity": f.severity.as_str(),
-        "table": f.table.as_str(),
-        "cells": f.cells.iter().map(|(r, c)| json!([r, c])).collect::<Vec<_>>(),
-        "expected": num_json(f.expected),
-        "found": num_json(f.found),
-        "message": f.message,
-        "suggestion": f.suggestion.as_ref().map(|s| json!({
-            "row": s.row,
-            "column": s.column,
-            "value": num_json(Some(s.value)),
-            "resolves": s.resolves,
-        })),
-    })
+    serde_json::to_value(FindingJ(f)).unwrap_or(Json::Null)
 }
 
 /// The JSON object for one audited file (the README's schema).
 pub fn audit_json(a: &Audit, display_path: &str) -> Json {
-    let report: Option<&Report> = a.report.as_ref();
-    let table = |k| report.and_then(|r| r.table(k));
-    let columns: Vec<Json> = table(TableKey::Applications)
-        .and_then(|t| t.rows.first())
-        .map(|r| r.columns.iter().map(|c| json!(c)).collect())
-        .unwrap_or_default();
-    let mut review = rows_json(table(TableKey::Review));
-    if review.is_empty() {
-        for k in ["reconsideration", "litigation_direct", "litigation_after"] {
-            review.insert(k.into(), json!([null, null, null, null, null]));
-        }
-    }
-    let mut o = Map::new();
-    o.insert("file".into(), json!(display_path));
-    o.insert(
-        "agency".into(),
-        json!(report.and_then(|r| r.agency.clone())),
-    );
-    o.insert("year".into(), json!(report.and_then(|r| r.year)));
-    o.insert(
-        "template".into(),
-        json!(report.and_then(|r| r.template.clone())),
-    );
-    o.insert("encoding".into(), json!(report.map_or("", |r| r.encoding)));
-    o.insert(
-        "active".into(),
-        json!({ "rows": rows_json(table(TableKey::Active)) }),
-    );
-    o.insert(
-        "applications".into(),
-        json!({ "columns": columns, "rows": rows_json(table(TableKey::Applications)) }),
-    );
-    o.insert("review".into(), Json::Object(review));
-    o.insert(
-        "findings".into(),
-        Json::Array(a.findings.iter().map(finding_json).collect()),
-    );
-    o.insert("error".into(), json!(a.error));
-    Json::Object(o)
+    serde_json::to_value(AuditJson {
+        audit: a,
+        file: display_path,
+    })
+    .unwrap_or(Json::Null)
+}
+
+/// One JSON Lines line (with its newline) for an audited file.
+pub fn audit_json_line(a: &Audit, display_path: &str) -> String {
+    let mut s = serde_json::to_string(&AuditJson {
+        audit: a,
+        file: display_path,
+    })
+    .unwrap_or_default();
+    s.push('\n');
+    s
 }
 
 /// RFC 4180 quoting for one CSV field.

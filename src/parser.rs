@@ -14,7 +14,9 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use crate::report::{Cell, Report, Row, Table};
-use crate::template::{MatchQuality, TableKey, TableSpec, Template, Templates, match_label};
+use crate::template::{
+    Folded, MatchQuality, TableKey, TableSpec, Template, Templates, match_folded,
+};
 use crate::text::{fold_label, is_space, parse_value};
 use crate::tokenize::{Kind, Token, tokenize};
 
@@ -40,8 +42,7 @@ pub struct Parsed {
 struct TableIndex {
     key: TableKey,
     /// (row index, folded alias)
-    aliases: Vec<(usize, String)>,
-    groups: Vec<String>,
+    aliases: Vec<(usize, Folded)>,
     anchors: Vec<String>,
 }
 
@@ -51,12 +52,15 @@ impl TableIndex {
             .rows
             .iter()
             .enumerate()
-            .flat_map(|(i, r)| r.labels.iter().map(move |l| (i, fold_label(l))))
+            .flat_map(|(i, r)| {
+                r.labels
+                    .iter()
+                    .map(move |l| (i, Folded::new(fold_label(l))))
+            })
             .collect();
         TableIndex {
             key,
             aliases,
-            groups: spec.group_labels.iter().map(|l| fold_label(l)).collect(),
             anchors: spec.anchors.iter().map(|l| fold_label(l)).collect(),
         }
     }
@@ -64,8 +68,7 @@ impl TableIndex {
 
 /// Parses decoded report text with the template detected from its wording.
 pub fn parse(path: PathBuf, text: String, encoding: &'static str, templates: &Templates) -> Parsed {
-    let folded = fold_label(&text);
-    let detected = templates.detect(&folded);
+    let detected = templates.detect(&text);
     let template = match detected.or_else(|| templates.all.last()) {
         Some(t) => t,
         None => {
@@ -146,6 +149,10 @@ fn empty_table(key: TableKey, spec: &TableSpec) -> Table {
     }
 }
 
+/// Text longer than this (in bytes) is narrative, never a row label or table anchor: the
+/// longest label with its qualification is under 100 bytes.
+const MAX_LABEL_BYTES: usize = 240;
+
 /// The row currently collecting cells.
 struct Open {
     table: usize,
@@ -167,6 +174,13 @@ fn align_labelled_rows(
         match tok.kind {
             Kind::Text => {
                 let s = &text[tok.span.clone()];
+                if s.len() > MAX_LABEL_BYTES {
+                    // Narrative: too long to be a label or an anchor cell.
+                    if open.as_ref().is_some_and(|o| !o.slots.is_empty()) {
+                        finish(open.take(), text, indexes, tables, notes);
+                    }
+                    continue;
+                }
                 let folded = fold_label(s);
                 for (i, idx) in indexes.iter().enumerate() {
                     if !started[i] && idx.anchors.iter().any(|a| folded.contains(a.as_str())) {
@@ -174,7 +188,9 @@ fn align_labelled_rows(
                         tables[i].anchor.get_or_insert(tok.span.clone());
                     }
                 }
-                if let Some((t, r, span)) = find_row(s, tok.span.start, indexes, &started, tables) {
+                if let Some((t, r, span)) =
+                    find_row(s, folded, tok.span.start, indexes, &started, tables)
+                {
                     finish(open.take(), text, indexes, tables, notes);
                     open = Some(Open {
                         table: t,
@@ -184,8 +200,6 @@ fn align_labelled_rows(
                     });
                 } else if open.as_ref().is_some_and(|o| !o.slots.is_empty()) {
                     finish(open.take(), text, indexes, tables, notes);
-                } else if indexes.iter().any(|idx| idx.groups.contains(&folded)) {
-                    // A merged group label between a row label and its cells: keep waiting.
                 }
             }
             Kind::Value | Kind::Blank => {
@@ -207,47 +221,58 @@ fn align_labelled_rows(
 /// words (PDF text glues stray characters of merged cells to labels: "本 2.其他法律…").
 fn find_row(
     s: &str,
+    folded: String,
     base: usize,
     indexes: &[TableIndex],
     started: &[bool],
     tables: &[Table],
 ) -> Option<(usize, usize, Range<usize>)> {
+    if let Some((t, r)) = best_row(&Folded::new(folded), indexes, started, tables) {
+        return Some((t, r, base..base + s.len()));
+    }
     let words: Vec<(usize, usize)> = word_bounds(s);
-    let mut candidates: Vec<Range<usize>> = Vec::with_capacity(8);
-    candidates.push(0..s.len());
-    if words.len() > 1 && words.len() <= 8 {
-        for len in (1..words.len()).rev() {
-            for start in 0..=words.len() - len {
-                candidates.push(words[start].0..words[start + len - 1].1);
+    if words.len() < 2 || words.len() > 8 {
+        return None;
+    }
+    for len in (1..words.len()).rev() {
+        for start in 0..=words.len() - len {
+            let cand = words[start].0..words[start + len - 1].1;
+            let folded = fold_label(&s[cand.clone()]);
+            if folded.is_empty() {
+                continue;
+            }
+            if let Some((t, r)) = best_row(&Folded::new(folded), indexes, started, tables) {
+                return Some((t, r, base + cand.start..base + cand.end));
             }
         }
     }
-    for cand in candidates {
-        let folded = fold_label(&s[cand.clone()]);
-        if folded.is_empty() {
+    None
+}
+
+/// The best-matching unfilled row of a started table for one folded candidate.
+fn best_row(
+    folded: &Folded,
+    indexes: &[TableIndex],
+    started: &[bool],
+    tables: &[Table],
+) -> Option<(usize, usize)> {
+    let mut best: Option<(MatchQuality, usize, usize)> = None;
+    for (ti, idx) in indexes.iter().enumerate() {
+        if !started[ti] {
             continue;
         }
-        let mut best: Option<(MatchQuality, usize, usize)> = None;
-        for (ti, idx) in indexes.iter().enumerate() {
-            if !started[ti] {
-                continue;
+        for (ri, alias) in &idx.aliases {
+            if tables[ti].rows[*ri].label_span.is_some() {
+                continue; // filled already; a repeated label is a heading or narrative
             }
-            for (ri, alias) in &idx.aliases {
-                if tables[ti].rows[*ri].label_span.is_some() {
-                    continue; // filled already; a repeated label is a heading or narrative
-                }
-                if let Some(q) = match_label(&folded, alias)
-                    && best.is_none_or(|(bq, _, _)| q < bq)
-                {
+            if let Some(q) = match_folded(folded, alias) {
+                if best.is_none_or(|(bq, _, _)| q < bq) {
                     best = Some((q, ti, *ri));
                 }
             }
         }
-        if let Some((_, t, r)) = best {
-            return Some((t, r, base + cand.start..base + cand.end));
-        }
     }
-    None
+    best.map(|(_, t, r)| (t, r))
 }
 
 fn word_bounds(s: &str) -> Vec<(usize, usize)> {

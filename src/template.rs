@@ -6,7 +6,7 @@
 
 use serde::Deserialize;
 
-use crate::text::{fold_label, split_numbering};
+use crate::text::split_numbering;
 
 const EMBEDDED: &[(&str, &str)] = &[
     ("2019", include_str!("../assets/templates/2019.toml")),
@@ -78,9 +78,6 @@ pub struct TableSpec {
     pub name: String,
     /// Texts whose appearance starts the table's region; its rows are only matched after one.
     pub anchors: Vec<String>,
-    /// Labels that belong to the table but carry no cells (merged group labels, headers).
-    #[serde(default)]
-    pub group_labels: Vec<String>,
     /// `labelled_rows` (each row starts with its label) or `header_row` (one data row of
     /// all groups' cells after the header, as in table 四).
     #[serde(default = "default_layout")]
@@ -227,15 +224,19 @@ impl Templates {
         self.all.iter().find(|t| t.id == id)
     }
 
-    /// Picks the generation whose markers occur most often in `folded_text`
-    /// (see [`fold_label`]); `None` when no marker occurs at all.
-    pub fn detect(&self, folded_text: &str) -> Option<&Template> {
+    /// Picks the generation whose markers occur most often in `text` (as printed, or with
+    /// full-width ASCII); `None` when no marker occurs at all.
+    pub fn detect(&self, text: &str) -> Option<&Template> {
         let mut best: Option<(&Template, usize)> = None;
         for t in &self.all {
             let hits = t
                 .markers
                 .iter()
-                .filter(|m| folded_text.contains(fold_label(m).as_str()))
+                .filter(|m| {
+                    text.contains(m.as_str())
+                        || (m.contains(|c: char| c.is_ascii_graphic())
+                            && text.contains(to_fullwidth(m).as_str()))
+                })
                 .count();
             if hits > 0 && best.is_none_or(|(_, h)| hits > h) {
                 best = Some((t, hits));
@@ -243,6 +244,19 @@ impl Templates {
         }
         best.map(|(t, _)| t)
     }
+}
+
+/// The full-width form of the ASCII in `s` ("本年增/减" → "本年增／减").
+fn to_fullwidth(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_graphic() {
+                char::from_u32(c as u32 + 0xFEE0).unwrap_or(c)
+            } else {
+                c
+            }
+        })
+        .collect()
 }
 
 /// How well a piece of text matched a label, best first.
@@ -258,22 +272,61 @@ pub enum MatchQuality {
     Body,
 }
 
+/// A folded label split into its enumeration and body, prepared once for repeated matching.
+#[derive(Debug, Clone)]
+pub struct Folded {
+    pub text: String,
+    numbering_len: usize,
+    body_chars: usize,
+}
+
+impl Folded {
+    pub fn new(folded: String) -> Folded {
+        let (n, b) = split_numbering(&folded);
+        let numbering_len = n.len();
+        let body_chars = b.chars().count();
+        Folded {
+            text: folded,
+            numbering_len,
+            body_chars,
+        }
+    }
+
+    fn numbering(&self) -> &str {
+        &self.text[..self.numbering_len]
+    }
+
+    fn body(&self) -> &str {
+        &self.text[self.numbering_len..]
+    }
+}
+
 /// Compares folded `text` with folded `label`.
 pub fn match_label(text: &str, label: &str) -> Option<MatchQuality> {
-    if text == label {
+    match_folded(
+        &Folded::new(text.to_string()),
+        &Folded::new(label.to_string()),
+    )
+}
+
+/// [`match_label`] on prepared labels: the hot path of the parser.
+pub fn match_folded(text: &Folded, label: &Folded) -> Option<MatchQuality> {
+    let (t, l) = (text.text.as_str(), label.text.as_str());
+    if t == l {
         return Some(MatchQuality::Exact);
     }
-    if let Some(rest) = text.strip_prefix(label)
-        && rest.starts_with('(')
-    {
-        return Some(MatchQuality::Qualified);
+    if let Some(rest) = t.strip_prefix(l) {
+        if rest.starts_with('(') {
+            return Some(MatchQuality::Qualified);
+        }
     }
-    let (tn, tb) = split_numbering(text);
-    let (ln, lb) = split_numbering(label);
-    if tb.chars().count() >= 5 && label.starts_with(text) && (tn == ln || tn.is_empty()) {
+    if text.body_chars >= 5
+        && l.starts_with(t)
+        && (text.numbering() == label.numbering() || text.numbering_len == 0)
+    {
         return Some(MatchQuality::Prefix);
     }
-    if lb.chars().count() >= 4 && tb == lb {
+    if label.body_chars >= 4 && text.body() == label.body() {
         return Some(MatchQuality::Body);
     }
     None
@@ -282,6 +335,7 @@ pub fn match_label(text: &str, label: &str) -> Option<MatchQuality> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::fold_label;
 
     #[test]
     fn embedded_templates_load() {

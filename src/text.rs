@@ -138,79 +138,97 @@ pub fn format_num(n: f64) -> String {
 }
 
 const UNITS: &[&str] = &[
-    "万元", "亿元", "元", "万", "个", "件", "条", "项", "家", "次", "人", "%",
+    "万元", "亿元", "元", "万", "个", "件", "条", "项", "家", "次", "人", "%", "％",
 ];
 
 /// Parses cell text into a value if it is one: a signed number with an optional unit
 /// ("+29", "－11", "25个", "56742.1644万元", "1,234"), or a dash meaning "none".
 /// Returns `None` for text that is not a cell value at all (a label, a heading).
+/// Allocation-free except for text values: this runs on every field of every report.
 pub fn parse_value(raw: &str) -> Option<Value> {
-    let cleaned = strip_residue(raw);
-    let trimmed = cleaned.trim_matches(is_space);
-    // Space inside a field separates cells ("447 7 0"); it is never part of one number.
-    if trimmed.contains(is_space) {
-        return None;
+    let t = raw.trim_matches(is_space);
+    if t.is_empty() {
+        return Some(Value::Blank);
     }
-    let folded: String = trimmed.chars().map(fold_char).collect();
-    if folded.is_empty() {
-        return if cleaned.len() != raw.len() {
-            Some(Value::Text(raw.trim_matches(is_space).to_string()))
-        } else {
-            Some(Value::Blank)
+    if t.contains("[bookmark") {
+        let cleaned = strip_residue(t);
+        return match parse_value(&cleaned) {
+            // Residue around a value keeps the raw text: the reviewer must see it.
+            Some(Value::Blank) | Some(Value::Text(_)) => Some(Value::Text(t.to_string())),
+            other => other,
         };
     }
-    if matches!(
-        folded.as_str(),
-        "-" | "--" | "—" | "——" | "―" | "/" | "无" | "\\"
-    ) {
-        return Some(Value::Text(raw.trim_matches(is_space).to_string()));
+    if t.len() > 64 {
+        return None;
     }
-    let mut s = folded.as_str();
+    // Dashes and 无 mean "none": text, counted as 0 by the checker with a warning.
+    if t.chars().all(|c| matches!(fold_char(c), '-' | '—' | '―')) && t.chars().count() <= 2
+        || matches!(t, "/" | "／" | "无" | "\\")
+    {
+        return Some(Value::Text(t.to_string()));
+    }
+    let mut body = t;
     for u in UNITS {
-        if let Some(stripped) = s.strip_suffix(u) {
-            s = stripped;
+        if let Some(stripped) = body.strip_suffix(u) {
+            body = stripped;
             break;
         }
     }
-    let (neg, body) = match s.as_bytes().first() {
-        Some(b'+') => (false, &s[1..]),
-        Some(b'-') => (true, &s[1..]),
-        _ => (false, s),
+    let mut chars = body.chars().map(fold_char).peekable();
+    let neg = match chars.peek() {
+        Some('+') => {
+            chars.next();
+            false
+        }
+        Some('-') => {
+            chars.next();
+            true
+        }
+        _ => false,
     };
-    if body.is_empty() || !body.as_bytes()[0].is_ascii_digit() {
-        return None;
-    }
-    let mut int_part = String::new();
-    let mut frac: Option<&str> = None;
-    let bytes = body.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'0'..=b'9' => int_part.push(bytes[i] as char),
-            b',' if i + 3 < bytes.len() + 1 && bytes.get(i + 1).is_some_and(u8::is_ascii_digit) => {
-            }
-            b'.' => {
-                let f = &body[i + 1..];
-                if f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit()) {
-                    return None;
+    let mut int: i64 = 0;
+    let mut digits = 0usize;
+    let mut decimal = false;
+    let mut prev_comma = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '0'..='9' => {
+                let d = i64::from(c as u8 - b'0');
+                if !decimal {
+                    int = int.checked_mul(10)?.checked_add(d)?;
                 }
-                frac = Some(f);
-                break;
+                digits += 1;
+                prev_comma = false;
+            }
+            ',' if digits > 0
+                && !decimal
+                && !prev_comma
+                && chars.peek().is_some_and(char::is_ascii_digit) =>
+            {
+                prev_comma = true;
+            }
+            '.' if digits > 0 && !decimal && chars.peek().is_some_and(char::is_ascii_digit) => {
+                decimal = true;
             }
             _ => return None,
         }
-        i += 1;
     }
-    match frac {
-        None => {
-            let v: i64 = int_part.parse().ok()?;
-            Some(Value::Int(if neg { -v } else { v }))
-        }
-        Some(f) => {
-            let v: f64 = format!("{int_part}.{f}").parse().ok()?;
-            Some(Value::Num(if neg { -v } else { v }))
-        }
+    if digits == 0 {
+        return None;
     }
+    let sign = if neg { -1 } else { 1 };
+    Some(match decimal {
+        false => Value::Int(sign * int),
+        // Decimals are rare; let the standard library round them exactly.
+        true => {
+            let s: String = body
+                .chars()
+                .map(fold_char)
+                .filter(|c| !matches!(c, ',' | '+'))
+                .collect();
+            Value::Num(s.parse().ok()?)
+        }
+    })
 }
 
 #[cfg(test)]
