@@ -129,16 +129,16 @@ fn measure(cmd: &mut dyn FnMut() -> Command, runs: usize) -> (Duration, u64) {
         let status_file = format!("/proc/{}/status", child.id());
         let mut peak = 0;
         loop {
-            if let Ok(s) = std::fs::read_to_string(&status_file) {
-                if let Some(kb) = s.lines().find_map(|l| l.strip_prefix("VmHWM:")) {
-                    peak = peak.max(
-                        kb.trim()
-                            .trim_end_matches(" kB")
-                            .trim()
-                            .parse()
-                            .unwrap_or(0),
-                    );
-                }
+            if let Ok(s) = std::fs::read_to_string(&status_file)
+                && let Some(kb) = s.lines().find_map(|l| l.strip_prefix("VmHWM:"))
+            {
+                peak = peak.max(
+                    kb.trim()
+                        .trim_end_matches(" kB")
+                        .trim()
+                        .parse()
+                        .unwrap_or(0),
+                );
             }
             if child.try_wait().expect("wait").is_some() {
                 break;

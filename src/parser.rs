@@ -265,10 +265,10 @@ fn best_row(
             if tables[ti].rows[*ri].label_span.is_some() {
                 continue; // filled already; a repeated label is a heading or narrative
             }
-            if let Some(q) = match_folded(folded, alias) {
-                if best.is_none_or(|(bq, _, _)| q < bq) {
-                    best = Some((q, ti, *ri));
-                }
+            if let Some(q) = match_folded(folded, alias)
+                && best.is_none_or(|(bq, _, _)| q < bq)
+            {
+                best = Some((q, ti, *ri));
             }
         }
     }

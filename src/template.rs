@@ -315,10 +315,10 @@ pub fn match_folded(text: &Folded, label: &Folded) -> Option<MatchQuality> {
     if t == l {
         return Some(MatchQuality::Exact);
     }
-    if let Some(rest) = t.strip_prefix(l) {
-        if rest.starts_with('(') {
-            return Some(MatchQuality::Qualified);
-        }
+    if let Some(rest) = t.strip_prefix(l)
+        && rest.starts_with('(')
+    {
+        return Some(MatchQuality::Qualified);
     }
     if text.body_chars >= 5
         && l.starts_with(t)
