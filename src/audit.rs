@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use encoding_rs::Encoding;
 
 use crate::checker::{Finding, check};
-use crate::decode::decode;
+use crate::decode::decode_owned;
 use crate::parser::{ParseNote, parse};
 use crate::report::Report;
 use crate::template::Templates;
@@ -50,7 +50,7 @@ impl Audit {
 /// Reads and audits one file. Never panics on any content.
 pub fn audit_file(path: &Path, templates: &Templates, opts: ReadOptions) -> Audit {
     match std::fs::read(path) {
-        Ok(bytes) => audit_bytes(path, &bytes, templates, opts),
+        Ok(bytes) => audit_owned(path, bytes, templates, opts),
         Err(e) => Audit {
             path: path.to_path_buf(),
             report: None,
@@ -63,7 +63,11 @@ pub fn audit_file(path: &Path, templates: &Templates, opts: ReadOptions) -> Audi
 
 /// Audits bytes already read from `path`.
 pub fn audit_bytes(path: &Path, bytes: &[u8], templates: &Templates, opts: ReadOptions) -> Audit {
-    let decoded = match decode(bytes, opts.encoding) {
+    audit_owned(path, bytes.to_vec(), templates, opts)
+}
+
+fn audit_owned(path: &Path, bytes: Vec<u8>, templates: &Templates, opts: ReadOptions) -> Audit {
+    let decoded = match decode_owned(bytes, opts.encoding) {
         Ok(d) => d,
         Err(e) => {
             return Audit {

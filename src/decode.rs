@@ -41,6 +41,38 @@ pub fn encoding_for_label(label: &str) -> Result<&'static Encoding, DecodeError>
 
 /// Decodes `bytes`, honouring `forced` when given. Never panics on any input.
 pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> Result<Decoded, DecodeError> {
+    decode_owned(bytes.to_vec(), forced)
+}
+
+/// [`decode`] taking ownership: valid UTF-8 without a BOM (the common case) is not copied.
+pub fn decode_owned(
+    bytes: Vec<u8>,
+    forced: Option<&'static Encoding>,
+) -> Result<Decoded, DecodeError> {
+    if forced.is_none_or(|e| e == UTF_8)
+        && !bytes.starts_with(&[0xEF, 0xBB, 0xBF])
+        && !looks_utf16(&bytes)
+    {
+        match String::from_utf8(bytes) {
+            Ok(text) if !text.contains('\0') => {
+                if text.is_empty() {
+                    return Err(DecodeError::Empty);
+                }
+                check_textlike(&text)?;
+                return Ok(Decoded {
+                    text,
+                    encoding: UTF_8.name(),
+                    had_errors: false,
+                });
+            }
+            Ok(text) => return decode_slow(text.as_bytes(), forced),
+            Err(e) => return decode_slow(e.as_bytes(), forced),
+        }
+    }
+    decode_slow(&bytes, forced)
+}
+
+fn decode_slow(bytes: &[u8], forced: Option<&'static Encoding>) -> Result<Decoded, DecodeError> {
     if bytes.is_empty() {
         return Err(DecodeError::Empty);
     }

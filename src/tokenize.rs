@@ -108,6 +108,10 @@ fn split_with_offsets(line: &str, sep: char) -> Vec<(usize, &str)> {
 
 /// "- 3 -", "第 3 页", "— 12 —": page footers that PDF extraction leaves inside tables.
 fn is_page_footer(line: &str) -> bool {
+    let head = line.trim_start_matches(is_space);
+    if line.len() > 24 || !head.starts_with(['-', '－', '—', '第']) {
+        return false;
+    }
     let t: String = line.chars().filter(|c| !is_space(*c)).collect();
     let inner = t
         .strip_prefix(['-', '－', '—'])
