@@ -91,7 +91,7 @@ fn in_memory(c: &mut Criterion, corpus: &[(PathBuf, Vec<u8>)]) {
             corpus
                 .iter()
                 .map(|(p, bytes)| {
-                    audit_bytes(p, bytes, &templates, ReadOptions::default())
+                    audit_bytes(p, bytes, &templates, &ReadOptions::default())
                         .findings
                         .len()
                 })
@@ -103,7 +103,7 @@ fn in_memory(c: &mut Criterion, corpus: &[(PathBuf, Vec<u8>)]) {
             corpus
                 .par_iter()
                 .map(|(p, bytes)| {
-                    audit_bytes(p, bytes, &templates, ReadOptions::default())
+                    audit_bytes(p, bytes, &templates, &ReadOptions::default())
                         .findings
                         .len()
                 })

@@ -5,17 +5,25 @@ use std::path::{Path, PathBuf};
 
 use encoding_rs::Encoding;
 
+use std::collections::BTreeMap;
+
+use crate::annotations::{Loaded, annotation_path, apply_corrections, content_hash, load};
 use crate::checker::{Finding, check};
 use crate::decode::decode_owned;
 use crate::parser::{ParseNote, parse};
-use crate::report::Report;
+
+use crate::report::{Cell, CellRef, Report};
 use crate::template::Templates;
 
 /// Options that change how a file is read.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct ReadOptions {
     /// Decode with this encoding instead of detecting one.
     pub encoding: Option<&'static Encoding>,
+    /// Read the report's annotations and check the corrected numbers.
+    pub corrections: bool,
+    /// Where annotation files live; `None` means beside each report.
+    pub annotations_dir: Option<PathBuf>,
 }
 
 /// The result of auditing one file. `report` is `None` when the file could not be read;
@@ -23,13 +31,51 @@ pub struct ReadOptions {
 #[derive(Debug, Clone)]
 pub struct Audit {
     pub path: PathBuf,
+    /// The report as parsed from the file.
     pub report: Option<Report>,
+    /// The report with the reviewer's corrections applied, when there are any.
+    pub corrected: Option<Report>,
+    /// Parsed originals of the corrected cells (`None`: the report had no such cell).
+    pub originals: BTreeMap<CellRef, Option<Cell>>,
+    /// The report's annotations, when they were read.
+    pub annotations: Option<Loaded>,
+    /// Why the annotations could not be read (they are left untouched then).
+    pub annotation_error: Option<String>,
+    /// Hash of the report file's bytes.
+    pub hash: String,
     pub notes: Vec<ParseNote>,
     pub findings: Vec<Finding>,
     pub error: Option<String>,
 }
 
 impl Audit {
+    fn failed(path: &Path, error: String) -> Audit {
+        Audit {
+            path: path.to_path_buf(),
+            report: None,
+            corrected: None,
+            originals: BTreeMap::new(),
+            annotations: None,
+            annotation_error: None,
+            hash: String::new(),
+            notes: Vec::new(),
+            findings: Vec::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The report whose numbers are checked and exported: corrected when corrections apply.
+    pub fn checked(&self) -> Option<&Report> {
+        self.corrected.as_ref().or(self.report.as_ref())
+    }
+
+    /// True when the annotations' report hash differs from the file's current hash.
+    pub fn report_changed(&self) -> bool {
+        self.annotations
+            .as_ref()
+            .is_some_and(|l| l.disk.is_some() && l.annotations.report_hash != self.hash)
+    }
+
     pub fn errors(&self) -> usize {
         self.findings
             .iter()
@@ -48,36 +94,23 @@ impl Audit {
 }
 
 /// Reads and audits one file. Never panics on any content.
-pub fn audit_file(path: &Path, templates: &Templates, opts: ReadOptions) -> Audit {
+pub fn audit_file(path: &Path, templates: &Templates, opts: &ReadOptions) -> Audit {
     match std::fs::read(path) {
         Ok(bytes) => audit_owned(path, bytes, templates, opts),
-        Err(e) => Audit {
-            path: path.to_path_buf(),
-            report: None,
-            notes: Vec::new(),
-            findings: Vec::new(),
-            error: Some(format!("cannot read file: {e}")),
-        },
+        Err(e) => Audit::failed(path, format!("cannot read file: {e}")),
     }
 }
 
 /// Audits bytes already read from `path`.
-pub fn audit_bytes(path: &Path, bytes: &[u8], templates: &Templates, opts: ReadOptions) -> Audit {
+pub fn audit_bytes(path: &Path, bytes: &[u8], templates: &Templates, opts: &ReadOptions) -> Audit {
     audit_owned(path, bytes.to_vec(), templates, opts)
 }
 
-fn audit_owned(path: &Path, bytes: Vec<u8>, templates: &Templates, opts: ReadOptions) -> Audit {
+fn audit_owned(path: &Path, bytes: Vec<u8>, templates: &Templates, opts: &ReadOptions) -> Audit {
+    let hash = content_hash(&bytes);
     let decoded = match decode_owned(bytes, opts.encoding) {
         Ok(d) => d,
-        Err(e) => {
-            return Audit {
-                path: path.to_path_buf(),
-                report: None,
-                notes: Vec::new(),
-                findings: Vec::new(),
-                error: Some(e.to_string()),
-            };
-        }
+        Err(e) => return Audit::failed(path, e.to_string()),
     };
     let parsed = parse(
         path.to_path_buf(),
@@ -85,20 +118,52 @@ fn audit_owned(path: &Path, bytes: Vec<u8>, templates: &Templates, opts: ReadOpt
         decoded.encoding,
         templates,
     );
-    recheck(parsed.report, parsed.notes, templates)
+    let mut audit = Audit {
+        hash,
+        notes: parsed.notes,
+        report: Some(parsed.report),
+        ..Audit::failed(path, String::new())
+    };
+    if opts.corrections {
+        let name = path
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        match load(
+            &annotation_path(path, opts.annotations_dir.as_deref()),
+            &name,
+            &audit.hash,
+        ) {
+            Ok(l) => audit.annotations = Some(l),
+            Err(e) => audit.annotation_error = Some(e.to_string()),
+        }
+    }
+    recheck(&mut audit, templates);
+    audit
 }
 
-/// Runs the checker on an already parsed (possibly corrected) report.
-pub fn recheck(report: Report, notes: Vec<ParseNote>, templates: &Templates) -> Audit {
-    let template = report
+/// Re-applies the annotations' corrections and re-runs the checker. The workbench calls it
+/// after every edit; it reads no file.
+pub fn recheck(audit: &mut Audit, templates: &Templates) {
+    let Some(report) = &audit.report else { return };
+    let (corrected, originals) = match &audit.annotations {
+        Some(l) if l.annotations.corrections() > 0 => {
+            let (c, o) = apply_corrections(report, &l.annotations);
+            (Some(c), o)
+        }
+        _ => (None, BTreeMap::new()),
+    };
+    audit.corrected = corrected;
+    audit.originals = originals;
+    let checked = audit.corrected.as_ref().unwrap_or(report);
+    let template = checked
         .template
         .as_deref()
         .and_then(|id| templates.get(id))
         .or_else(|| templates.all.last());
-    let findings = template
-        .map(|t| check(&report, t, &notes))
+    audit.findings = template
+        .map(|t| check(checked, t, &audit.notes))
         .unwrap_or_default();
-    let error = if report.tables.iter().any(|t| t.found()) {
+    audit.error = if report.tables.iter().any(|t| t.found()) {
         None
     } else {
         Some(
@@ -106,13 +171,6 @@ pub fn recheck(report: Report, notes: Vec<ParseNote>, templates: &Templates) -> 
                 .to_string(),
         )
     };
-    Audit {
-        path: report.path.clone(),
-        report: Some(report),
-        notes,
-        findings,
-        error,
-    }
 }
 
 /// Expands files and directories (recursively) into the report files to audit, sorted.

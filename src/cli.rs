@@ -58,6 +58,12 @@ pub struct CheckArgs {
     /// Text format: print errors only, not warnings.
     #[arg(long)]
     pub errors_only: bool,
+    /// Check the numbers as parsed, ignoring corrections saved in annotation files.
+    #[arg(long)]
+    pub no_corrections: bool,
+    /// Directory holding the annotation files (default: beside each report).
+    #[arg(long, value_name = "DIR")]
+    pub annotations: Option<PathBuf>,
 }
 
 /// Exit status of a check run: 0 clean, 1 some report has an error finding, 2 some file
@@ -76,7 +82,11 @@ fn check(args: CheckArgs) -> anyhow::Result<i32> {
         .as_deref()
         .map(encoding_for_label)
         .transpose()?;
-    let opts = ReadOptions { encoding };
+    let opts = ReadOptions {
+        encoding,
+        corrections: !args.no_corrections,
+        annotations_dir: args.annotations.clone(),
+    };
     let paths = collect_paths(&args.paths)?;
     let mut findings_out = match &args.findings_csv {
         Some(p) => {
@@ -102,7 +112,7 @@ fn check(args: CheckArgs) -> anyhow::Result<i32> {
         let rendered: Vec<(String, String, Summary)> = paths
             .par_iter()
             .map(|p| {
-                let audit = audit_file(p, &templates, opts);
+                let audit = audit_file(p, &templates, &opts);
                 let shown = p.display().to_string();
                 let body = render(&audit, &shown, args.format, args.errors_only);
                 let mut fcsv = String::new();
@@ -217,11 +227,18 @@ fn render_text(a: &Audit, shown: &str, errors_only: bool) -> String {
     if let Some(e) = &a.error {
         s.push_str(&format!("{shown}: error: {e}\n"));
     }
+    if let Some(e) = &a.annotation_error {
+        s.push_str(&format!("{shown}: warning: annotations not applied: {e}\n"));
+    }
+    if a.report_changed() {
+        s.push_str(&format!("{shown}: warning: the report changed since its annotations were written; corrections still applied\n"));
+    }
+    let report = a.checked();
     for f in &a.findings {
         if errors_only && f.severity != Severity::Error {
             continue;
         }
-        let pos = match (&a.report, &f.span) {
+        let pos = match (report, &f.span) {
             (Some(r), Some(span)) => {
                 let (l, c) = r.line_col(span.start);
                 format!("{shown}:{l}:{c}")

@@ -122,7 +122,7 @@ pub struct AuditJson<'a> {
 
 impl Serialize for AuditJson<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let report: Option<&Report> = self.audit.report.as_ref();
+        let report: Option<&Report> = self.audit.checked();
         let table = |k| report.and_then(|r| r.table(k));
         let columns: Vec<&str> = table(TableKey::Applications)
             .and_then(|t| t.rows.first())
@@ -216,7 +216,7 @@ pub const FINDINGS_CSV_HEADER: &str = "file,rule,severity,table,cells,expected,f
 
 /// Long-format CSV lines, one per cell of every table (absent cells included, empty).
 pub fn cells_csv(a: &Audit, display_path: &str, out: &mut String) {
-    let Some(report) = &a.report else { return };
+    let Some(report) = a.checked() else { return };
     let file = csv_field(display_path);
     for table in &report.tables {
         for row in &table.rows {

@@ -4,6 +4,7 @@
 //! The core (`decode`, `text`, `template`, `tokenize`, `parser`, `report`, `checker`, `export`)
 //! has no terminal dependency; `gouji check` and the workbench both stand on it.
 
+pub mod annotations;
 pub mod audit;
 pub mod checker;
 pub mod cli;

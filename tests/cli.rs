@@ -259,3 +259,46 @@ fn closed_pipe_exits_quietly() {
     assert!(!err.contains("panicked"), "{err}");
     assert_eq!(status.code(), Some(0), "{err}");
 }
+
+#[test]
+fn saved_corrections_are_applied_unless_told_not_to() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("000_baa44959fd9d628f.txt");
+    std::fs::copy(samples().join("000_baa44959fd9d628f.txt"), &report).unwrap();
+    let ann = dir.path().join("000_baa44959fd9d628f.txt.gouji.toml");
+    let cell = |col: &str| {
+        format!(
+            "[[cell]]\ntable = \"applications\"\nrow = \"total\"\ncolumn = \"{col}\"\nparsed = \"43\"\ncorrected = \"44\"\ntime = \"2026-11-23T10:00:00Z\"\n\n"
+        )
+    };
+    let text = format!(
+        "schema = 1\nreport = \"000_baa44959fd9d628f.txt\"\nreport_hash = \"fnv1a64:0\"\nstatus = \"reviewed\"\n\n{}{}",
+        cell("natural"),
+        cell("total")
+    );
+    std::fs::write(&ann, &text).unwrap();
+    let (code, out, _) = run(&["check", "--errors-only", report.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("changed since its annotations were written"),
+        "hash differs: {out}"
+    );
+    let (code, out, _) = run(&["check", "--format", "json", report.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("\"total\":[44,null,null,null,null,null,44]"),
+        "{out}"
+    );
+    let (code, _, _) = run(&["check", "--no-corrections", report.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    // A corrupt annotation file: reported, not applied, left byte for byte.
+    std::fs::write(&ann, "schema = [\n").unwrap();
+    let (code, out, _) = run(&["check", report.to_str().unwrap()]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("annotations not applied")
+            && out.contains("000_baa44959fd9d628f.txt.gouji.toml"),
+        "{out}"
+    );
+    assert_eq!(std::fs::read_to_string(&ann).unwrap(), "schema = [\n");
+}

@@ -50,12 +50,12 @@ proptest! {
 
     #[test]
     fn parsing_never_panics_on_bytes(bytes in prop::collection::vec(any::<u8>(), 0..4096)) {
-        let _ = audit_bytes(Path::new("noise.bin"), &bytes, &templates(), ReadOptions::default());
+        let _ = audit_bytes(Path::new("noise.bin"), &bytes, &templates(), &ReadOptions::default());
     }
 
     #[test]
     fn parsing_never_panics_on_table_like_text(s in "[一二三（）()|\t \n0-9a-z合计总计规章予以公开行政复议自然人.、-]{0,400}") {
-        let _ = audit_bytes(Path::new("noise.txt"), s.as_bytes(), &templates(), ReadOptions::default());
+        let _ = audit_bytes(Path::new("noise.txt"), s.as_bytes(), &templates(), &ReadOptions::default());
     }
 
     #[test]

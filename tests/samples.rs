@@ -17,7 +17,7 @@ fn audit(name: &str) -> Audit {
     audit_file(
         &path,
         &Templates::embedded().unwrap(),
-        ReadOptions::default(),
+        &ReadOptions::default(),
     )
 }
 
