@@ -20,10 +20,18 @@ use crate::template::Templates;
     version,
     about = "Audit the tables of 政府信息公开工作年度报告 (annual reports on government information disclosure)"
 )]
-#[command(arg_required_else_help = true)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// Reports or folders to open in the review workbench (default: the bundled samples).
+    pub paths: Vec<PathBuf>,
+    /// Configuration file (default: config.toml in the user's config directory).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Keep annotation files in DIR instead of beside each report.
+    #[arg(long, value_name = "DIR")]
+    pub annotations: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -71,8 +79,32 @@ pub struct CheckArgs {
 pub fn run(cli: Cli) -> anyhow::Result<i32> {
     match cli.command {
         Some(Command::Check(args)) => check(args),
-        None => Ok(0),
+        None => workbench(cli.paths, cli.config, cli.annotations),
     }
+}
+
+fn workbench(
+    paths: Vec<PathBuf>,
+    config: Option<PathBuf>,
+    annotations: Option<PathBuf>,
+) -> anyhow::Result<i32> {
+    let mut config = crate::ui::config::Config::load(config.as_deref())?;
+    if annotations.is_some() {
+        config.annotations_dir = annotations;
+    }
+    let inputs = if paths.is_empty() {
+        vec![crate::ui::materialize_samples()?]
+    } else {
+        paths
+    };
+    for p in &inputs {
+        if !p.exists() {
+            anyhow::bail!("{}: no such file or directory", p.display());
+        }
+    }
+    let files = collect_paths(&inputs)?;
+    crate::ui::run(files, config)?;
+    Ok(0)
 }
 
 fn check(args: CheckArgs) -> anyhow::Result<i32> {

@@ -16,3 +16,4 @@ pub mod synth;
 pub mod template;
 pub mod text;
 pub mod tokenize;
+pub mod ui;

@@ -1,0 +1,87 @@
+//! The file list: every report with its review status and badges.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthStr;
+
+use super::config::Config;
+use super::state::{Pane, State};
+use super::view::{block, fit_width, pad, status_mark};
+
+pub fn draw(f: &mut Frame, s: &State, r: Rect, cfg: &Config) {
+    let vis = s.visible();
+    let title = format!(
+        "{} {}/{} [{}]",
+        Pane::Files.title(),
+        vis.len(),
+        s.entries.len(),
+        s.filter.label()
+    );
+    let b = block(
+        fit_width(&title, r.width.saturating_sub(2) as usize),
+        s.focus == Pane::Files,
+        cfg,
+    );
+    let inner = b.inner(r);
+    f.render_widget(b, r);
+    let h = inner.height as usize;
+    let w = inner.width as usize;
+    let first = s.list_cursor.saturating_sub(h.saturating_sub(1));
+    let mut lines = Vec::new();
+    for (row, &i) in vis.iter().enumerate().skip(first).take(h) {
+        let e = &s.entries[i];
+        let (badge, badge_style) = match &e.audit {
+            None => ("...".to_string(), cfg.theme.dim()),
+            Some(a) if a.report.is_none() => {
+                ("unreadable".to_string(), Style::new().fg(cfg.theme.error))
+            }
+            Some(a) => {
+                let mut b = String::new();
+                if a.error.is_some() {
+                    b.push_str("no tables ");
+                }
+                b.push_str(&format!("E{} W{}", a.errors(), a.warnings()));
+                let c = a
+                    .annotations
+                    .as_ref()
+                    .map_or(0, |l| l.annotations.corrections());
+                if c > 0 {
+                    b.push_str(&format!(" C{c}"));
+                }
+                if a.annotation_error.is_some() {
+                    b.push_str(" A!");
+                }
+                let st = if a.errors() > 0 || a.error.is_some() {
+                    Style::new().fg(cfg.theme.error)
+                } else {
+                    cfg.theme.dim()
+                };
+                (b, st)
+            }
+        };
+        let mark = status_mark(e.status());
+        let name_w = w.saturating_sub(badge.width() + 3);
+        let mut line = Line::from(vec![
+            Span::raw(format!("{mark} ")),
+            Span::raw(pad(&e.name, name_w, false)),
+            Span::raw(" "),
+            Span::styled(badge, badge_style),
+        ]);
+        if row == s.list_cursor {
+            line = line.style(cfg.theme.selected());
+        } else if i == s.open {
+            line = line.style(Style::new().fg(cfg.theme.accent));
+        }
+        lines.push(line);
+    }
+    if vis.is_empty() {
+        lines.push(Line::styled(
+            format!("no reports ({})", s.filter.label()),
+            cfg.theme.dim(),
+        ));
+    }
+    f.render_widget(Paragraph::new(lines), inner);
+}

@@ -1,0 +1,903 @@
+//! Workbench state and `update`, the only function that changes it. `update` does no I/O:
+//! saving annotations is returned as an [`Effect`] and its result comes back as a message.
+
+use std::ops::Range;
+use std::path::PathBuf;
+
+use ratatui_textarea::TextArea;
+
+use crate::annotations::{Annotations, Loaded, Op, Status};
+use crate::audit::{Audit, recheck};
+use crate::checker::{Finding, Severity};
+use crate::report::{CellRef, Report};
+use crate::template::{TableKey, Templates};
+
+use super::action::Action;
+
+/// The three panes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Files,
+    Raw,
+    Table,
+}
+
+impl Pane {
+    pub const ALL: [Pane; 3] = [Pane::Files, Pane::Raw, Pane::Table];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Pane::Files => "Files 报告",
+            Pane::Raw => "Raw text 原文",
+            Pane::Table => "Tables 表格",
+        }
+    }
+}
+
+/// Which reports the file list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Filter {
+    All,
+    Errors,
+    Unreviewed,
+}
+
+impl Filter {
+    pub fn label(self) -> &'static str {
+        match self {
+            Filter::All => "all",
+            Filter::Errors => "with errors",
+            Filter::Unreviewed => "unreviewed",
+        }
+    }
+}
+
+/// What the text area is editing.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EditTarget {
+    Cell(CellRef),
+    CellNote(CellRef),
+    ReportNote,
+    Search,
+}
+
+/// One report in the file list.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub path: PathBuf,
+    pub name: String,
+    /// `None` while the background loader has not reached it.
+    pub audit: Option<Audit>,
+}
+
+impl Entry {
+    pub fn status(&self) -> Status {
+        self.audit
+            .as_ref()
+            .and_then(|a| a.annotations.as_ref())
+            .map_or(Status::Todo, |l| l.annotations.status)
+    }
+}
+
+/// A line of the table pane's grid.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GridLine {
+    Heading(TableKey),
+    /// Column headers of a table.
+    Columns(TableKey),
+    Row {
+        table: TableKey,
+        row: String,
+        columns: Vec<String>,
+    },
+}
+
+/// An active text search in the raw pane.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Search {
+    pub query: String,
+    pub matches: Vec<Range<usize>>,
+    pub current: usize,
+}
+
+/// Side effects `update` asks for; the runtime carries them out between frames.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    None,
+    Quit,
+    /// Apply `op` to the annotations of entry `entry` and save them (merging with disk).
+    Save {
+        entry: usize,
+        op: Op,
+    },
+}
+
+/// Messages that are not key actions.
+#[derive(Debug)]
+pub enum Msg {
+    Action(Action),
+    /// A report finished loading in the background.
+    Loaded(usize, Box<Audit>),
+    /// A save finished: the new annotations, or why nothing was written.
+    Saved(usize, Result<Loaded, String>),
+    /// A key for the open text area.
+    EditorKey(crossterm::event::KeyEvent),
+    /// Mouse click at a position (column, row) of the screen.
+    Click(u16, u16),
+    /// Mouse wheel over a position: +1 down, -1 up.
+    Scroll(u16, u16, i8),
+    Resize(u16, u16),
+}
+
+pub struct State {
+    pub entries: Vec<Entry>,
+    /// Index into `entries` of the report shown in the raw and table panes.
+    pub open: usize,
+    /// Cursor in the file list, as an index into `visible()`.
+    pub list_cursor: usize,
+    pub list_scroll: usize,
+    pub focus: Pane,
+    pub zoom: bool,
+    pub filter: Filter,
+    /// Cursor in the table grid: grid line index and column index.
+    pub grid_cursor: (usize, usize),
+    pub table_scroll: usize,
+    pub raw_scroll: usize,
+    /// Selected finding of the open report.
+    pub finding: Option<usize>,
+    pub search: Option<Search>,
+    pub editor: Option<(EditTarget, TextArea<'static>)>,
+    pub help: bool,
+    pub status: String,
+    pub undo: Vec<(usize, Annotations)>,
+    pub redo: Vec<(usize, Annotations)>,
+    pub size: (u16, u16),
+    pub templates: Templates,
+}
+
+fn cell_text(report: Option<&Report>, r: &CellRef) -> String {
+    report
+        .and_then(|rep| rep.cell(r))
+        .map_or(String::new(), |c| c.raw.clone())
+}
+
+impl State {
+    pub fn new(paths: Vec<PathBuf>, templates: Templates, size: (u16, u16)) -> State {
+        let entries = paths
+            .into_iter()
+            .map(|p| Entry {
+                name: p.file_name().map_or_else(
+                    || p.display().to_string(),
+                    |n| n.to_string_lossy().into_owned(),
+                ),
+                path: p,
+                audit: None,
+            })
+            .collect();
+        State {
+            entries,
+            open: 0,
+            list_cursor: 0,
+            list_scroll: 0,
+            focus: Pane::Files,
+            zoom: false,
+            filter: Filter::All,
+            grid_cursor: (0, 0),
+            table_scroll: 0,
+            raw_scroll: 0,
+            finding: None,
+            search: None,
+            editor: None,
+            help: false,
+            status: String::new(),
+            undo: Vec::new(),
+            redo: Vec::new(),
+            size,
+            templates,
+        }
+    }
+
+    pub fn loaded(&self) -> usize {
+        self.entries.iter().filter(|e| e.audit.is_some()).count()
+    }
+
+    pub fn audit(&self) -> Option<&Audit> {
+        self.entries.get(self.open).and_then(|e| e.audit.as_ref())
+    }
+
+    /// Indexes of the entries the filter shows.
+    pub fn visible(&self) -> Vec<usize> {
+        (0..self.entries.len())
+            .filter(|&i| {
+                let e = &self.entries[i];
+                match self.filter {
+                    Filter::All => true,
+                    Filter::Errors => e
+                        .audit
+                        .as_ref()
+                        .is_some_and(|a| a.errors() > 0 || a.unreadable()),
+                    Filter::Unreviewed => e.status() != Status::Reviewed,
+                }
+            })
+            .collect()
+    }
+
+    /// The grid of the table pane for the open report.
+    pub fn grid(&self) -> Vec<GridLine> {
+        let Some(report) = self.audit().and_then(Audit::checked) else {
+            return Vec::new();
+        };
+        let mut g = Vec::new();
+        for t in &report.tables {
+            g.push(GridLine::Heading(t.key));
+            if t.key != TableKey::Active {
+                g.push(GridLine::Columns(t.key));
+            }
+            for r in &t.rows {
+                g.push(GridLine::Row {
+                    table: t.key,
+                    row: r.key.clone(),
+                    columns: r.columns.clone(),
+                });
+            }
+        }
+        g
+    }
+
+    /// The cell under the table cursor.
+    pub fn selected_cell(&self) -> Option<CellRef> {
+        match self.grid().get(self.grid_cursor.0)? {
+            GridLine::Row {
+                table,
+                row,
+                columns,
+            } => {
+                let col = columns.get(self.grid_cursor.1.min(columns.len().saturating_sub(1)))?;
+                Some(CellRef::new(*table, row, col))
+            }
+            _ => None,
+        }
+    }
+
+    pub fn findings(&self) -> &[Finding] {
+        self.audit().map_or(&[], |a| a.findings.as_slice())
+    }
+
+    /// Byte span in the raw text of the selected cell (or of its row label if it has no cell).
+    pub fn selected_span(&self) -> Option<Range<usize>> {
+        let r = self.selected_cell()?;
+        let audit = self.audit()?;
+        let report = audit.report.as_ref()?;
+        let table = report.table(TableKey::parse(&r.table)?)?;
+        let row = table.row(&r.row)?;
+        row.cell(&r.column)
+            .map(|c| c.span.clone())
+            .or_else(|| row.label_span.clone())
+            .filter(|s| s.end > s.start)
+    }
+
+    fn select_cell(&mut self, r: &CellRef) {
+        if let Some(i) = self.grid().iter().position(|l| matches!(l, GridLine::Row { table, row, .. } if table.as_str() == r.table && *row == r.row)) {
+            let col = match &self.grid()[i] {
+                GridLine::Row { columns, .. } => columns.iter().position(|c| *c == r.column).unwrap_or(0),
+                _ => 0,
+            };
+            self.grid_cursor = (i, col);
+        }
+    }
+
+    fn first_row_line(&self) -> usize {
+        self.grid()
+            .iter()
+            .position(|l| matches!(l, GridLine::Row { .. }))
+            .unwrap_or(0)
+    }
+
+    /// Opens entry `i`: cursor on its first error finding, or on its first cell.
+    fn open_entry(&mut self, i: usize) {
+        self.open = i;
+        if let Some(pos) = self.visible().iter().position(|&v| v == i) {
+            self.list_cursor = pos;
+        }
+        self.finding = None;
+        self.search = None;
+        self.raw_scroll = 0;
+        self.table_scroll = 0;
+        self.grid_cursor = (self.first_row_line(), 0);
+        if let Some(f) = self
+            .findings()
+            .iter()
+            .position(|f| f.severity == Severity::Error)
+        {
+            self.select_finding(f);
+        }
+        self.follow_cell();
+        self.status = match self.entries.get(i).and_then(|e| e.audit.as_ref()) {
+            None => "loading...".into(),
+            Some(a) => describe_entry(a),
+        };
+    }
+
+    fn select_finding(&mut self, f: usize) {
+        self.finding = Some(f);
+        let target = self
+            .findings()
+            .get(f)
+            .and_then(|fi| fi.cells.first().map(|(r, c)| CellRef::new(fi.table, r, c)));
+        if let Some(c) = target {
+            self.select_cell(&c);
+        }
+        self.follow_cell();
+    }
+
+    /// Scrolls the raw pane so the selected cell's line is visible.
+    fn follow_cell(&mut self) {
+        let (Some(span), Some(report)) = (
+            self.selected_span(),
+            self.audit().and_then(|a| a.report.as_ref()),
+        ) else {
+            return;
+        };
+        let line = report.line_col(span.start).0.saturating_sub(1);
+        let h = self.raw_height();
+        if line < self.raw_scroll || line >= self.raw_scroll + h {
+            self.raw_scroll = line.saturating_sub(h / 3);
+        }
+    }
+
+    /// Rows of text the raw pane shows (an estimate from the terminal size, for scrolling).
+    pub fn raw_height(&self) -> usize {
+        (self.size.1 as usize).saturating_sub(3).max(1)
+    }
+
+    fn move_files(&mut self, delta: isize) {
+        let n = self.visible().len();
+        if n == 0 {
+            return;
+        }
+        self.list_cursor = (self.list_cursor as isize + delta).clamp(0, n as isize - 1) as usize;
+    }
+
+    fn move_grid(&mut self, drow: isize, dcol: isize) {
+        let grid = self.grid();
+        if grid.is_empty() {
+            return;
+        }
+        let (mut r, mut c) = self.grid_cursor;
+        if drow != 0 {
+            let step = drow.signum();
+            let mut remaining = drow.abs();
+            let mut i = r as isize;
+            while remaining > 0 {
+                let next = i + step;
+                if next < 0 || next >= grid.len() as isize {
+                    break;
+                }
+                i = next;
+                if matches!(grid[i as usize], GridLine::Row { .. }) {
+                    remaining -= 1;
+                    r = i as usize;
+                }
+            }
+        }
+        if let GridLine::Row { columns, .. } = &grid[r] {
+            c = (c as isize + dcol).clamp(0, columns.len() as isize - 1) as usize;
+        }
+        self.grid_cursor = (r, c);
+        self.follow_cell();
+    }
+
+    /// Moves to the next (or previous) finding, crossing into the next report when this one
+    /// has no more; with a search active in the raw pane, to the next match instead.
+    fn step_finding(&mut self, forward: bool) {
+        if self.focus == Pane::Raw && self.search.as_ref().is_some_and(|s| !s.matches.is_empty()) {
+            let h = self.raw_height();
+            let report_lines: Vec<usize> = {
+                let report = self.audit().and_then(|a| a.report.as_ref());
+                let s = self
+                    .search
+                    .as_ref()
+                    .map(|s| s.matches.clone())
+                    .unwrap_or_default();
+                s.iter()
+                    .map(|m| report.map_or(0, |r| r.line_col(m.start).0))
+                    .collect()
+            };
+            if let Some(s) = self.search.as_mut() {
+                let n = s.matches.len();
+                s.current = if forward {
+                    (s.current + 1) % n
+                } else {
+                    (s.current + n - 1) % n
+                };
+                let line = report_lines[s.current].saturating_sub(1);
+                self.raw_scroll = line.saturating_sub(h / 3);
+                self.status = format!("match {} of {} for {:?}", s.current + 1, n, s.query);
+            }
+            return;
+        }
+        let n = self.findings().len();
+        match (self.finding, forward) {
+            (None, true) if n > 0 => return self.select_finding(0),
+            (Some(f), true) if f + 1 < n => return self.select_finding(f + 1),
+            (None, false) | (Some(0), false) => {}
+            (Some(f), false) => return self.select_finding(f - 1),
+            _ => {}
+        }
+        // Cross into the next (previous) visible report that has findings.
+        let vis = self.visible();
+        let pos = vis.iter().position(|&i| i == self.open);
+        let order: Vec<usize> = match (pos, forward) {
+            (Some(p), true) => vis[p + 1..].to_vec(),
+            (Some(p), false) => vis[..p].iter().rev().copied().collect(),
+            (None, _) => vis.clone(),
+        };
+        for i in order {
+            let count = self.entries[i]
+                .audit
+                .as_ref()
+                .map_or(0, |a| a.findings.len());
+            if count > 0 {
+                self.open_entry(i);
+                self.select_finding(if forward { 0 } else { count - 1 });
+                self.follow_cell();
+                self.status = format!(
+                    "{}: finding {} of {count}",
+                    self.entries[i].name,
+                    self.finding.map_or(0, |f| f + 1)
+                );
+                return;
+            }
+        }
+        self.status = "no more findings".into();
+    }
+
+    /// Steps to the next (previous) visible report that could be read.
+    fn step_report(&mut self, forward: bool) {
+        let vis = self.visible();
+        let pos = vis.iter().position(|&i| i == self.open);
+        let candidates: Vec<usize> = match (pos, forward) {
+            (Some(p), true) => vis[p + 1..].to_vec(),
+            (Some(p), false) => vis[..p].iter().rev().copied().collect(),
+            (None, _) => vis.clone(),
+        };
+        let next = candidates.into_iter().find(|&i| {
+            self.entries[i]
+                .audit
+                .as_ref()
+                .is_none_or(|a| a.report.is_some())
+        });
+        match next {
+            Some(i) => self.open_entry(i),
+            None => {
+                self.status = if forward {
+                    "last report".into()
+                } else {
+                    "first report".into()
+                }
+            }
+        }
+    }
+
+    fn start_editor(&mut self, target: EditTarget, initial: &str) {
+        let mut ta = TextArea::from([initial.to_string()]);
+        ta.move_cursor(ratatui_textarea::CursorMove::End);
+        if matches!(target, EditTarget::Cell(_)) {
+            // Typing replaces the value; arrows keep it for a small change.
+            ta.select_all();
+        }
+        self.editor = Some((target, ta));
+    }
+
+    /// Annotations of the open report, if it can take changes (loaded, file readable).
+    fn writable(&mut self) -> Option<&Loaded> {
+        let a = self.entries.get(self.open)?.audit.as_ref()?;
+        if let Some(e) = &a.annotation_error {
+            self.status = format!("annotations are read-only: {e}");
+            return None;
+        }
+        if a.report.is_none() {
+            self.status = "this report could not be read".into();
+            return None;
+        }
+        a.annotations.as_ref()
+    }
+
+    fn change(&mut self, op: Op) -> Effect {
+        let Some(loaded) = self.writable() else {
+            return Effect::None;
+        };
+        let before = loaded.annotations.clone();
+        self.undo.push((self.open, before));
+        self.redo.clear();
+        Effect::Save {
+            entry: self.open,
+            op,
+        }
+    }
+}
+
+fn describe_entry(a: &Audit) -> String {
+    let mut parts = Vec::new();
+    if let Some(e) = &a.error {
+        parts.push(e.clone());
+    }
+    if let Some(r) = &a.report {
+        parts.push(format!(
+            "{} | {} | template {} | {}",
+            r.agency.as_deref().unwrap_or("agency unknown"),
+            r.year.map_or("year unknown".into(), |y| y.to_string()),
+            r.template.as_deref().unwrap_or("none"),
+            r.encoding
+        ));
+    }
+    parts.push(format!(
+        "{} error(s), {} warning(s)",
+        a.errors(),
+        a.warnings()
+    ));
+    if let Some(e) = &a.annotation_error {
+        parts.push(format!("annotations unreadable: {e}"));
+    }
+    if a.report_changed() {
+        parts.push("the report changed since its annotations were written; they are kept".into());
+    }
+    parts.join("  |  ")
+}
+
+/// Applies one message to the state. The only writer of `State`.
+pub fn update(s: &mut State, msg: Msg) -> Effect {
+    match msg {
+        Msg::Resize(w, h) => s.size = (w, h),
+        Msg::Loaded(i, audit) => {
+            if let Some(e) = s.entries.get_mut(i) {
+                e.audit = Some(*audit);
+            }
+            if i == s.open {
+                s.open_entry(i);
+                s.list_cursor = s
+                    .visible()
+                    .iter()
+                    .position(|&v| v == i)
+                    .unwrap_or(s.list_cursor);
+            }
+        }
+        Msg::Saved(i, result) => match result {
+            Ok(loaded) => {
+                let templates = s.templates.clone();
+                if let Some(a) = s.entries.get_mut(i).and_then(|e| e.audit.as_mut()) {
+                    a.annotations = Some(loaded);
+                    recheck(a, &templates);
+                }
+                if i == s.open && s.status.is_empty() {
+                    s.status = "saved".into();
+                }
+            }
+            Err(e) => {
+                s.undo.pop();
+                s.status = format!("not saved: {e}");
+            }
+        },
+        Msg::EditorKey(key) => return editor_key(s, key),
+        Msg::Click(x, y) => click(s, x, y),
+        Msg::Scroll(x, y, d) => {
+            if let Some(p) = super::view::pane_at(s, x, y) {
+                s.focus = p;
+            }
+            match s.focus {
+                Pane::Files => s.move_files(d as isize * 3),
+                Pane::Raw => {
+                    s.raw_scroll = (s.raw_scroll as isize + d as isize * 3).max(0) as usize
+                }
+                Pane::Table => s.move_grid(d as isize * 3, 0),
+            }
+        }
+        Msg::Action(a) => return action(s, a),
+    }
+    Effect::None
+}
+
+fn click(s: &mut State, x: u16, y: u16) {
+    let Some(pane) = super::view::pane_at(s, x, y) else {
+        return;
+    };
+    s.focus = pane;
+    match pane {
+        Pane::Files => {
+            if let Some(row) = super::view::file_row_at(s, y) {
+                s.list_cursor = row;
+                if let Some(&i) = s.visible().get(row) {
+                    s.open_entry(i);
+                }
+            }
+        }
+        Pane::Table => {
+            if let Some((line, col)) = super::view::grid_cell_at(s, x, y) {
+                s.grid_cursor = (line, col);
+                s.follow_cell();
+            }
+        }
+        Pane::Raw => {}
+    }
+}
+
+fn action(s: &mut State, a: Action) -> Effect {
+    if s.help {
+        if matches!(a, Action::Help | Action::Quit) {
+            s.help = false;
+        }
+        return Effect::None;
+    }
+    s.status.clear();
+    match a {
+        Action::Quit => return Effect::Quit,
+        Action::Help => s.help = true,
+        Action::NextPane | Action::PrevPane => {
+            let i = Pane::ALL.iter().position(|p| *p == s.focus).unwrap_or(0);
+            let n = Pane::ALL.len();
+            s.focus = Pane::ALL[if a == Action::NextPane {
+                (i + 1) % n
+            } else {
+                (i + n - 1) % n
+            }];
+        }
+        Action::Zoom => s.zoom = !s.zoom,
+        Action::Up | Action::Down => {
+            let d = if a == Action::Up { -1 } else { 1 };
+            match s.focus {
+                Pane::Files => s.move_files(d),
+                Pane::Raw => s.raw_scroll = (s.raw_scroll as isize + d).max(0) as usize,
+                Pane::Table => s.move_grid(d, 0),
+            }
+        }
+        Action::Left | Action::Right => {
+            if s.focus == Pane::Table {
+                s.move_grid(0, if a == Action::Left { -1 } else { 1 });
+            }
+        }
+        Action::PageUp | Action::PageDown => {
+            let h = s.raw_height() as isize;
+            let d = if a == Action::PageUp { -h } else { h };
+            match s.focus {
+                Pane::Files => s.move_files(d),
+                Pane::Raw => s.raw_scroll = (s.raw_scroll as isize + d).max(0) as usize,
+                Pane::Table => s.move_grid(d, 0),
+            }
+        }
+        Action::Top | Action::Bottom => {
+            let top = a == Action::Top;
+            match s.focus {
+                Pane::Files => {
+                    s.list_cursor = if top {
+                        0
+                    } else {
+                        s.visible().len().saturating_sub(1)
+                    }
+                }
+                Pane::Raw => {
+                    let lines = s
+                        .audit()
+                        .and_then(|a| a.report.as_ref())
+                        .map_or(0, Report::line_count);
+                    s.raw_scroll = if top {
+                        0
+                    } else {
+                        lines.saturating_sub(s.raw_height())
+                    };
+                }
+                Pane::Table => s.move_grid(if top { -10_000 } else { 10_000 }, 0),
+            }
+        }
+        Action::Open => match s.focus {
+            Pane::Files => {
+                if let Some(&i) = s.visible().get(s.list_cursor) {
+                    s.open_entry(i);
+                    s.focus = Pane::Table;
+                }
+            }
+            Pane::Table => return action(s, Action::Edit),
+            Pane::Raw => {}
+        },
+        Action::NextReport | Action::PrevReport => s.step_report(a == Action::NextReport),
+        Action::NextFinding | Action::PrevFinding => s.step_finding(a == Action::NextFinding),
+        Action::Edit => {
+            let Some(cell) = s.selected_cell() else {
+                return Effect::None;
+            };
+            if s.writable().is_none() {
+                return Effect::None;
+            }
+            let current = cell_text(s.audit().and_then(Audit::checked), &cell);
+            s.focus = Pane::Table;
+            s.start_editor(EditTarget::Cell(cell), &current);
+        }
+        Action::NoteCell => {
+            let Some(cell) = s.selected_cell() else {
+                return Effect::None;
+            };
+            let Some(loaded) = s.writable() else {
+                return Effect::None;
+            };
+            let note = loaded
+                .annotations
+                .entry(&cell)
+                .map_or(String::new(), |e| e.note.clone());
+            s.start_editor(EditTarget::CellNote(cell), &note);
+        }
+        Action::NoteReport => {
+            let Some(loaded) = s.writable() else {
+                return Effect::None;
+            };
+            let note = loaded.annotations.note.clone();
+            s.start_editor(EditTarget::ReportNote, &note);
+        }
+        Action::Revert => {
+            let Some(cell) = s.selected_cell() else {
+                return Effect::None;
+            };
+            let corrected = s
+                .audit()
+                .and_then(|a| a.annotations.as_ref())
+                .and_then(|l| l.annotations.entry(&cell))
+                .is_some_and(|e| e.corrected.is_some());
+            if !corrected {
+                s.status = "this cell has no correction".into();
+                return Effect::None;
+            }
+            return s.change(Op::Revert { cell });
+        }
+        Action::MarkReviewed | Action::Flag => {
+            let want = if a == Action::MarkReviewed {
+                Status::Reviewed
+            } else {
+                Status::Flagged
+            };
+            let now = s.entries.get(s.open).map_or(Status::Todo, Entry::status);
+            return s.change(Op::SetStatus(if now == want { Status::Todo } else { want }));
+        }
+        Action::Undo | Action::Redo => {
+            let (from, to) = if a == Action::Undo {
+                (&mut s.undo, &mut s.redo)
+            } else {
+                (&mut s.redo, &mut s.undo)
+            };
+            let Some((entry, snapshot)) = from.pop() else {
+                s.status = if a == Action::Undo {
+                    "nothing to undo".into()
+                } else {
+                    "nothing to redo".into()
+                };
+                return Effect::None;
+            };
+            let Some(current) = s
+                .entries
+                .get(entry)
+                .and_then(|e| e.audit.as_ref())
+                .and_then(|a| a.annotations.as_ref())
+            else {
+                return Effect::None;
+            };
+            to.push((entry, current.annotations.clone()));
+            if entry != s.open {
+                s.open_entry(entry);
+            }
+            s.status = if a == Action::Undo {
+                "undone".into()
+            } else {
+                "redone".into()
+            };
+            return Effect::Save {
+                entry,
+                op: Op::Replace(Box::new(snapshot)),
+            };
+        }
+        Action::Search => {
+            s.focus = Pane::Raw;
+            let q = s
+                .search
+                .as_ref()
+                .map(|q| q.query.clone())
+                .unwrap_or_default();
+            s.start_editor(EditTarget::Search, &q);
+        }
+        Action::CycleFilter => {
+            s.filter = match s.filter {
+                Filter::All => Filter::Errors,
+                Filter::Errors => Filter::Unreviewed,
+                Filter::Unreviewed => Filter::All,
+            };
+            s.list_cursor = s.visible().iter().position(|&i| i == s.open).unwrap_or(0);
+            s.status = format!(
+                "showing {} reports ({})",
+                s.filter.label(),
+                s.visible().len()
+            );
+        }
+    }
+    Effect::None
+}
+
+fn editor_key(s: &mut State, key: crossterm::event::KeyEvent) -> Effect {
+    use crossterm::event::KeyCode;
+    let Some((target, ta)) = s.editor.as_mut() else {
+        return Effect::None;
+    };
+    match key.code {
+        KeyCode::Esc => {
+            s.editor = None;
+            s.status = "cancelled".into();
+            Effect::None
+        }
+        KeyCode::Enter => {
+            let text = ta.lines().join(" ").trim().to_string();
+            let target = target.clone();
+            s.editor = None;
+            commit(s, target, text)
+        }
+        _ => {
+            ta.input(key);
+            Effect::None
+        }
+    }
+}
+
+fn commit(s: &mut State, target: EditTarget, text: String) -> Effect {
+    match target {
+        EditTarget::Search => {
+            let Some(report) = s.audit().and_then(|a| a.report.as_ref()) else {
+                return Effect::None;
+            };
+            if text.is_empty() {
+                s.search = None;
+                return Effect::None;
+            }
+            let matches: Vec<Range<usize>> = report
+                .text
+                .match_indices(&text)
+                .map(|(i, m)| i..i + m.len())
+                .collect();
+            let n = matches.len();
+            let first_line = matches
+                .first()
+                .map(|m| report.line_col(m.start).0.saturating_sub(1));
+            s.search = Some(Search {
+                query: text.clone(),
+                matches,
+                current: 0,
+            });
+            if let Some(l) = first_line {
+                s.raw_scroll = l.saturating_sub(s.raw_height() / 3);
+            }
+            s.status = if n == 0 {
+                format!("{text:?} not found")
+            } else {
+                format!("match 1 of {n} for {text:?} (n/N: next/previous)")
+            };
+            Effect::None
+        }
+        EditTarget::Cell(cell) => {
+            let parsed = cell_text(s.audit().and_then(|a| a.report.as_ref()), &cell);
+            let current = cell_text(s.audit().and_then(Audit::checked), &cell);
+            if text == current {
+                return Effect::None;
+            }
+            if text == parsed {
+                return s.change(Op::Revert { cell });
+            }
+            s.change(Op::Correct {
+                cell,
+                parsed,
+                value: text,
+            })
+        }
+        EditTarget::CellNote(cell) => {
+            let parsed = cell_text(s.audit().and_then(|a| a.report.as_ref()), &cell);
+            s.change(Op::CellNote {
+                cell,
+                parsed,
+                note: text,
+            })
+        }
+        EditTarget::ReportNote => s.change(Op::ReportNote(text)),
+    }
+}

@@ -1,0 +1,216 @@
+//! The parsed tables with mismatched cells highlighted, and the report's findings below them.
+
+use std::collections::BTreeMap;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::checker::Severity;
+use crate::report::CellRef;
+use crate::template::TableKey;
+use crate::text::Value;
+
+use super::config::Config;
+use super::state::{GridLine, Pane, State};
+use super::view::{CELL_W, LABEL_W, block, fit_width, pad};
+
+fn heading(t: TableKey) -> &'static str {
+    match t {
+        TableKey::Active => "二、主动公开",
+        TableKey::Applications => "三、申请处理",
+        TableKey::Review => "四、复议诉讼",
+    }
+}
+
+fn column_heads(t: TableKey) -> &'static [&'static str] {
+    match t {
+        TableKey::Applications => &["自然人", "商业", "科研", "公益", "法律", "其他", "总计"],
+        TableKey::Review => &["维持", "纠正", "其他", "未结", "总计"],
+        TableKey::Active => &[],
+    }
+}
+
+pub fn draw(f: &mut Frame, s: &State, r: Rect, cfg: &Config) {
+    let focused = s.focus == Pane::Table;
+    let Some(a) = s.audit() else {
+        f.render_widget(
+            Paragraph::new("loading...").block(block(Pane::Table.title().into(), focused, cfg)),
+            r,
+        );
+        return;
+    };
+    let Some(report) = a.checked() else {
+        let msg = a.error.clone().unwrap_or_default();
+        f.render_widget(
+            Paragraph::new(fit_width(&msg, r.width as usize)).block(block(
+                Pane::Table.title().into(),
+                focused,
+                cfg,
+            )),
+            r,
+        );
+        return;
+    };
+    let template = report
+        .template
+        .as_deref()
+        .and_then(|id| s.templates.get(id))
+        .or_else(|| s.templates.all.last());
+    let title = format!(
+        "{} {} {}",
+        Pane::Table.title(),
+        report
+            .template
+            .as_deref()
+            .map_or("(no template)".to_string(), |t| format!("template {t}")),
+        report.year.map_or(String::new(), |y| y.to_string())
+    );
+    let b = block(
+        fit_width(&title, r.width.saturating_sub(2) as usize),
+        focused,
+        cfg,
+    );
+    let inner = b.inner(r);
+    f.render_widget(b, r);
+
+    // Severity of each cell: the worst finding naming it.
+    let mut severity: BTreeMap<CellRef, Severity> = BTreeMap::new();
+    for fi in &a.findings {
+        for (row, col) in &fi.cells {
+            let e = severity
+                .entry(CellRef::new(fi.table, row, col))
+                .or_insert(fi.severity);
+            *e = (*e).min(fi.severity);
+        }
+    }
+    let in_finding: Vec<CellRef> = s
+        .finding
+        .and_then(|i| a.findings.get(i))
+        .map(|fi| {
+            fi.cells
+                .iter()
+                .map(|(r, c)| CellRef::new(fi.table, r, c))
+                .collect()
+        })
+        .unwrap_or_default();
+
+    let grid = s.grid();
+    let gh = super::view::grid_height_pub(s, inner.height);
+    let [grid_area, findings_area] =
+        Layout::vertical([Constraint::Length(gh as u16), Constraint::Min(0)]).areas(inner);
+    let first = s.grid_cursor.0.saturating_sub(gh.saturating_sub(1));
+    let mut lines = Vec::new();
+    for (li, line) in grid.iter().enumerate().skip(first).take(gh) {
+        lines.push(match line {
+            GridLine::Heading(t) => Line::styled(
+                heading(*t),
+                Style::new()
+                    .add_modifier(Modifier::BOLD)
+                    .fg(cfg.theme.accent),
+            ),
+            GridLine::Columns(t) => {
+                let mut spans = vec![Span::raw(" ".repeat(LABEL_W))];
+                for h in column_heads(*t) {
+                    spans.push(Span::styled(pad(h, CELL_W, true), cfg.theme.dim()));
+                }
+                Line::from(spans)
+            }
+            GridLine::Row {
+                table,
+                row,
+                columns,
+            } => {
+                let short = template
+                    .and_then(|t| t.table(*table).row(row))
+                    .map_or(row.as_str(), |r| r.short.as_str());
+                let mut spans = vec![Span::raw(pad(short, LABEL_W - 1, false)), Span::raw(" ")];
+                let cells = report.table(*table).and_then(|t| t.row(row));
+                for (ci, col) in columns.iter().enumerate() {
+                    let cref = CellRef::new(*table, row, col);
+                    let cell = cells.and_then(|r| r.cell(col));
+                    let text = match cell.map(|c| &c.value) {
+                        None => "-".to_string(),
+                        Some(Value::Blank) => ".".to_string(),
+                        Some(Value::Text(t)) => t.clone(),
+                        Some(v) => v.display(),
+                    };
+                    let corrected = a.originals.contains_key(&cref);
+                    let mut style = match severity.get(&cref) {
+                        Some(Severity::Error) => cfg.theme.error_cell(),
+                        Some(Severity::Warning) => cfg.theme.warning_cell(),
+                        None if cell.is_none()
+                            || matches!(cell.map(|c| &c.value), Some(Value::Blank)) =>
+                        {
+                            cfg.theme.dim()
+                        }
+                        None => Style::new(),
+                    };
+                    if corrected {
+                        style = style.patch(cfg.theme.corrected_cell());
+                    }
+                    if in_finding.contains(&cref) {
+                        style = style.add_modifier(Modifier::BOLD | Modifier::UNDERLINED);
+                    }
+                    if li == s.grid_cursor.0 && ci == s.grid_cursor.1.min(columns.len() - 1) {
+                        style = style.patch(cfg.theme.selected());
+                    }
+                    let shown = if corrected { format!("{text}*") } else { text };
+                    spans.push(Span::styled(pad(&shown, CELL_W, true), style));
+                }
+                Line::from(spans)
+            }
+        });
+    }
+    f.render_widget(Paragraph::new(lines), grid_area);
+
+    // Findings.
+    let w = findings_area.width as usize;
+    let errors = a.errors();
+    let mut lines = vec![Line::styled(
+        fit_width(
+            &format!(
+                "Findings: {errors} error(s), {} warning(s)   n/N: next/previous",
+                a.warnings()
+            ),
+            w,
+        ),
+        Style::new().add_modifier(Modifier::BOLD),
+    )];
+    let h = findings_area.height.saturating_sub(1) as usize;
+    let sel = s.finding.unwrap_or(0);
+    let first = sel.saturating_sub(h.saturating_sub(1));
+    for (i, fi) in a.findings.iter().enumerate().skip(first).take(h) {
+        let (tag, st) = match fi.severity {
+            Severity::Error => (
+                "E ",
+                Style::new()
+                    .fg(cfg.theme.error)
+                    .add_modifier(Modifier::BOLD),
+            ),
+            Severity::Warning => ("W ", Style::new().fg(cfg.theme.warning)),
+        };
+        let mut text = format!("{}: {}", fi.rule, fi.message);
+        if let Some(sg) = &fi.suggestion {
+            text = format!(
+                "{}: {}/{} -> {}  {}",
+                fi.rule,
+                sg.row,
+                sg.column,
+                crate::text::format_num(sg.value),
+                fi.message
+            );
+        }
+        let mut line = Line::from(vec![
+            Span::styled(tag, st),
+            Span::raw(fit_width(&text, w.saturating_sub(2))),
+        ]);
+        if Some(i) == s.finding {
+            line = line.style(cfg.theme.selected());
+        }
+        lines.push(line);
+    }
+    f.render_widget(Paragraph::new(lines), findings_area);
+}
