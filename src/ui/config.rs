@@ -24,23 +24,12 @@ struct Raw {
 }
 
 /// The validated configuration.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Config {
     pub reviewer: String,
     pub annotations_dir: Option<PathBuf>,
     pub theme: Theme,
     pub keymap: Keymap,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            reviewer: String::new(),
-            annotations_dir: None,
-            theme: Theme::default(),
-            keymap: Keymap::default(),
-        }
-    }
 }
 
 /// A configuration file that cannot be used; the message names the file, the key and the line.

@@ -66,10 +66,10 @@ impl App {
                 tx.send((i, Box::new(audit_file(p, &bg_templates, &bg_opts))))
                     .is_ok()
             };
-            if let Some(p) = bg_paths.first() {
-                if !send(0, p) {
-                    return;
-                }
+            if let Some(p) = bg_paths.first()
+                && !send(0, p)
+            {
+                return;
             }
             bg_paths.par_iter().enumerate().skip(1).for_each(|(i, p)| {
                 let _ = send(i, p);

@@ -570,7 +570,10 @@ pub fn update(s: &mut State, msg: Msg) -> Effect {
                     recheck(a, &templates);
                 }
                 if i == s.open && s.status.is_empty() {
-                    s.status = "saved".into();
+                    s.status = format!(
+                        "saved | {}",
+                        super::view::cell_status(s).unwrap_or_default()
+                    );
                 }
             }
             Err(e) => {

@@ -204,14 +204,15 @@ pub fn block<'a>(title: String, focused: bool, cfg: &Config) -> Block<'a> {
         .title(title)
 }
 
-/// Source lines (0-based) holding a cell of an error (or warning) finding.
-fn marked_lines(
-    a: &Audit,
-) -> (
+/// Lines with error cells, lines with warning cells, and every finding cell's span.
+type Marks = (
     BTreeSet<usize>,
     BTreeSet<usize>,
     Vec<(Range<usize>, Severity)>,
-) {
+);
+
+/// Source lines (0-based) holding a cell of an error (or warning) finding.
+fn marked_lines(a: &Audit) -> Marks {
     let (mut err, mut warn, mut spans) = (BTreeSet::new(), BTreeSet::new(), Vec::new());
     let Some(report) = a.report.as_ref() else {
         return (err, warn, spans);
@@ -414,11 +415,11 @@ pub fn cell_status(s: &State) -> Option<String> {
     {
         out.push_str(&format!("  note: {}", e.note));
     }
-    if let Some(c) = report.cell(&cell) {
-        if c.span.end > c.span.start {
-            let (l, col) = report.line_col(c.span.start);
-            out.push_str(&format!("  [line {l}:{col}]"));
-        }
+    if let Some(c) = report.cell(&cell)
+        && c.span.end > c.span.start
+    {
+        let (l, col) = report.line_col(c.span.start);
+        out.push_str(&format!("  [line {l}:{col}]"));
     }
     Some(out)
 }

@@ -1,0 +1,490 @@
+//! The review workbench driven as a reviewer drives it: rendered on a test backend at fixed
+//! sizes, keys through the real keymap and `update`, annotations checked on disk.
+
+use std::path::Path;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use gouji::annotations::{Annotations, Status};
+use gouji::audit::collect_paths;
+use gouji::template::Templates;
+use gouji::ui::App;
+use gouji::ui::config::Config;
+use gouji::ui::state::{Filter, Pane};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::{Color, Modifier};
+
+const S000: &str = "000_baa44959fd9d628f.txt";
+
+fn samples_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/samples");
+    for e in std::fs::read_dir(src).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, dir.path().join(p.file_name().unwrap())).unwrap();
+    }
+    dir
+}
+
+fn app_with(dir: &Path, config: Config, size: (u16, u16)) -> App {
+    let paths = collect_paths(&[dir.to_path_buf()]).unwrap();
+    App::loaded(paths, config, Templates::embedded().unwrap(), size)
+}
+
+fn app(dir: &Path, size: (u16, u16)) -> App {
+    app_with(dir, Config::default(), size)
+}
+
+fn render(app: &App) -> Buffer {
+    let mut t = Terminal::new(TestBackend::new(app.state.size.0, app.state.size.1)).unwrap();
+    app.draw(&mut t).unwrap();
+    t.backend().buffer().clone()
+}
+
+fn lines(b: &Buffer) -> Vec<String> {
+    (0..b.area.height)
+        .map(|y| {
+            let mut s = String::new();
+            let mut x = 0;
+            while x < b.area.width {
+                let c = &b[(x, y)];
+                s.push_str(c.symbol());
+                x += 1;
+                // A wide character occupies the next cell too.
+                if unicode_width::UnicodeWidthStr::width(c.symbol()) == 2 {
+                    x += 1;
+                }
+            }
+            s
+        })
+        .collect()
+}
+
+fn key(app: &mut App, code: KeyCode) {
+    app.key(KeyEvent::new(code, KeyModifiers::NONE));
+}
+
+/// Types `s`; a tab character presses the Tab key.
+fn keys(app: &mut App, s: &str) {
+    for c in s.chars() {
+        key(
+            app,
+            if c == '\t' {
+                KeyCode::Tab
+            } else {
+                KeyCode::Char(c)
+            },
+        );
+    }
+}
+
+/// Columns (x) where `needle` starts on row `y` of the buffer, counting display columns.
+fn find_x(b: &Buffer, y: u16, needle: &str, from_x: u16) -> Option<u16> {
+    let first = needle.chars().next()?.to_string();
+    (from_x..b.area.width).find(|&x| {
+        if b[(x, y)].symbol() != first {
+            return false;
+        }
+        let mut xx = x;
+        for ch in needle.chars() {
+            if xx >= b.area.width || b[(xx, y)].symbol() != ch.to_string() {
+                return false;
+            }
+            xx += unicode_width::UnicodeWidthChar::width(ch).unwrap_or(1) as u16;
+        }
+        true
+    })
+}
+
+#[test]
+fn wide_screen_shows_three_panes_and_the_mismatch_in_red() {
+    let dir = samples_copy();
+    let app = app(dir.path(), (160, 45));
+    let b = render(&app);
+    let text = lines(&b);
+    assert!(text[0].contains("Files 报告 5/5 [all]"), "{}", text[0]);
+    assert!(
+        text[0].contains("Raw text 原文 | 000_baa44959fd9d628f.txt (UTF-8)"),
+        "{}",
+        text[0]
+    );
+    assert!(
+        text[0].contains("Tables 表格 template 2019 2019"),
+        "{}",
+        text[0]
+    );
+    assert!(
+        text[1].contains("000_baa44959fd9d628f~ E4 W24"),
+        "{}",
+        text[1]
+    );
+    assert!(
+        text.iter()
+            .any(|l| l.contains("Findings: 4 error(s), 24 warning(s)"))
+    );
+    // The raw pane opens on line 342, where （七）总计's 自然人 cell stands, marked as an error line.
+    let raw = text
+        .iter()
+        .position(|l| l.contains("│342 E   43"))
+        .expect("line 342 shown and marked");
+    // The table row 总计: both 43s in red; the selected one reversed.
+    let y = text
+        .iter()
+        .position(|l| {
+            l.contains("总计") && l.contains("43") && !l.contains("2019") && l.contains("│总计")
+        })
+        .unwrap() as u16;
+    let table_x = find_x(&b, y, "总计", 90).unwrap();
+    let first = find_x(&b, y, "43", table_x).unwrap();
+    let second = find_x(&b, y, "43", first + 2).unwrap();
+    for x in [first, second] {
+        assert_eq!(b[(x, y)].fg, Color::Red, "43 at x={x} is red");
+        assert!(b[(x, y)].modifier.contains(Modifier::BOLD));
+    }
+    assert!(
+        b[(first, y)].modifier.contains(Modifier::REVERSED),
+        "the selected cell"
+    );
+    // Its source text in the raw pane is highlighted too.
+    let rx = find_x(&b, raw as u16, "43", 33).unwrap();
+    assert!(b[(rx, raw as u16)].modifier.contains(Modifier::REVERSED));
+    // Status line names the cell in full.
+    assert!(
+        text[44].starts_with("(七)总计 / 自然人 = 43  [line 342:2]")
+            || text[44].contains("文峰区人民政府"),
+        "{}",
+        text[44]
+    );
+}
+
+#[test]
+fn narrow_screens_zoom_one_pane_and_never_overflow_a_border() {
+    let dir = samples_copy();
+    for size in [(80u16, 24u16), (100, 30), (139, 40)] {
+        let mut app = app(dir.path(), size);
+        for _ in 0..3 {
+            let b = render(&app);
+            let text = lines(&b);
+            assert!(
+                text[0].contains("Files 报告") && text[0].contains("Tables 表格"),
+                "tab bar: {}",
+                text[0]
+            );
+            for y in 2..size.1 - 2 {
+                assert_eq!(
+                    b[(size.0 - 1, y)].symbol(),
+                    "│",
+                    "right border at {size:?} row {y}: {}",
+                    text[y as usize]
+                );
+                assert_eq!(b[(0, y)].symbol(), "│", "left border at {size:?} row {y}");
+            }
+            key(&mut app, KeyCode::Tab);
+        }
+    }
+    // Even a tiny terminal renders without panicking.
+    let app = app(dir.path(), (20, 5));
+    render(&app);
+}
+
+#[test]
+fn correcting_the_totals_fixes_000_and_is_saved_as_toml() {
+    let dir = samples_copy();
+    let config = Config::parse("reviewer = \"李审核\"\n", "test").unwrap();
+    let mut app = app_with(dir.path(), config.clone(), (160, 45));
+    assert_eq!(app.state.audit().unwrap().errors(), 4);
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(app.state.focus, Pane::Table);
+    // The cursor starts on the first error's cell: （七）总计 / 自然人.
+    let sel = app.state.selected_cell().unwrap();
+    assert_eq!(
+        (sel.row.as_str(), sel.column.as_str()),
+        ("total", "natural")
+    );
+    keys(&mut app, "e44");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(
+        app.state.audit().unwrap().errors(),
+        3,
+        "balance and results_sum of 自然人 fixed, row_total of 总计 now broken"
+    );
+    keys(&mut app, "llllll");
+    assert_eq!(app.state.selected_cell().unwrap().column, "total");
+    keys(&mut app, "e44");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.state.audit().unwrap().errors(), 0);
+    let b = render(&app);
+    assert!(lines(&b).iter().any(|l| l.contains("Findings: 0 error(s)")));
+    assert!(lines(&b)[1].contains("E0 W24 C2"), "{}", lines(&b)[1]);
+
+    let toml_path = dir.path().join(format!("{S000}.gouji.toml"));
+    let saved: Annotations = toml::from_str(&std::fs::read_to_string(&toml_path).unwrap()).unwrap();
+    assert_eq!(saved.report, S000);
+    assert_eq!(saved.reviewer, "李审核");
+    assert_eq!(saved.status, Status::Todo);
+    let cells: Vec<(&str, &str, &str, &str, Option<&str>)> = saved
+        .cells
+        .iter()
+        .map(|c| {
+            (
+                c.table.as_str(),
+                c.row.as_str(),
+                c.column.as_str(),
+                c.parsed.as_str(),
+                c.corrected.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        cells,
+        vec![
+            ("applications", "total", "natural", "43", Some("44")),
+            ("applications", "total", "total", "43", Some("44")),
+        ]
+    );
+    // The status line shows the parsed original of the corrected cell.
+    let status = lines(&render(&app))[44].clone();
+    assert!(
+        status.starts_with("saved | (七)总计 / 总计 = 44  (corrected; parsed: 43)"),
+        "{status}"
+    );
+
+    // Quit and reopen: the corrections are there again.
+    key(&mut app, KeyCode::Char('q'));
+    let again = app_with(dir.path(), config, (160, 45));
+    assert_eq!(again.state.audit().unwrap().errors(), 0);
+    assert_eq!(
+        again.state.entries[0]
+            .audit
+            .as_ref()
+            .unwrap()
+            .originals
+            .len(),
+        2
+    );
+}
+
+#[test]
+fn revert_undo_redo_status_and_notes() {
+    let dir = samples_copy();
+    let mut app = app(dir.path(), (160, 45));
+    let path = dir.path().join(format!("{S000}.gouji.toml"));
+    let read =
+        || -> Annotations { toml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap() };
+    keys(&mut app, "\t\te44");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(read().corrections(), 1);
+    key(&mut app, KeyCode::Char('x'));
+    assert_eq!(read().corrections(), 0, "revert");
+    assert_eq!(app.state.audit().unwrap().errors(), 4);
+    key(&mut app, KeyCode::Char('u'));
+    assert_eq!(read().corrections(), 1, "undo the revert");
+    app.key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL));
+    assert_eq!(read().corrections(), 0, "redo the revert");
+    key(&mut app, KeyCode::Char('r'));
+    assert_eq!(read().status, Status::Reviewed);
+    key(&mut app, KeyCode::Char('f'));
+    assert_eq!(read().status, Status::Flagged);
+    key(&mut app, KeyCode::Char('A'));
+    keys(&mut app, "已与原件核对");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(read().note, "已与原件核对");
+    key(&mut app, KeyCode::Char('a'));
+    keys(&mut app, "疑为笔误");
+    key(&mut app, KeyCode::Enter);
+    let a = read();
+    assert_eq!(a.cells.len(), 1);
+    assert_eq!(
+        (a.cells[0].note.as_str(), a.cells[0].corrected.as_deref()),
+        ("疑为笔误", None)
+    );
+    // Esc cancels an edit without writing.
+    let before = std::fs::read_to_string(&path).unwrap();
+    keys(&mut app, "e99");
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), before);
+}
+
+#[test]
+fn findings_cross_reports_filters_and_search() {
+    let dir = samples_copy();
+    let mut app = app(dir.path(), (160, 45));
+    let n000 = app.state.findings().len();
+    for _ in 0..n000 {
+        key(&mut app, KeyCode::Char('n'));
+    }
+    assert_eq!(
+        app.state.entries[app.state.open].name, "001_4c36db1c4b6f0da5.txt",
+        "n crosses into the next report"
+    );
+    assert_eq!(app.state.selected_cell().unwrap().row, "licensing");
+    key(&mut app, KeyCode::Char('N'));
+    assert_eq!(app.state.entries[app.state.open].name, S000);
+    key(&mut app, KeyCode::Char('F'));
+    assert_eq!(app.state.filter, Filter::Errors);
+    assert_eq!(app.state.visible(), vec![0]);
+    key(&mut app, KeyCode::Char(']'));
+    assert_eq!(app.state.open, 0, "] stays within the filter");
+    keys(&mut app, "FF");
+    keys(&mut app, "]");
+    assert_eq!(app.state.open, 1);
+    // Search in the raw pane; n/N then step through matches, not findings.
+    key(&mut app, KeyCode::Char('/'));
+    keys(&mut app, "总计");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.state.focus, Pane::Raw);
+    let s = app.state.search.clone().unwrap();
+    let text001 = std::fs::read_to_string(dir.path().join("001_4c36db1c4b6f0da5.txt")).unwrap();
+    let expected = text001.matches("总计").count();
+    assert!(expected > 1);
+    assert_eq!(s.matches.len(), expected);
+    key(&mut app, KeyCode::Char('n'));
+    assert_eq!(app.state.search.as_ref().unwrap().current, 1);
+    assert_eq!(app.state.open, 1, "still the same report");
+    let text = lines(&render(&app));
+    assert!(
+        text[44].starts_with(&format!("match 2 of {expected}")),
+        "{}",
+        text[44]
+    );
+}
+
+#[test]
+fn mouse_click_opens_a_report_and_selects_a_cell() {
+    let dir = samples_copy();
+    let mut app = app(dir.path(), (160, 45));
+    app.handle(gouji::ui::state::Msg::Click(5, 2)); // second row of the file list (row 0 is the border)
+    assert_eq!(app.state.open, 1);
+    assert_eq!(app.state.focus, Pane::Files);
+    app.handle(gouji::ui::state::Msg::Click(130, 3));
+    assert_eq!(app.state.focus, Pane::Table);
+    assert!(app.state.selected_cell().is_some());
+}
+
+#[test]
+fn unreadable_reports_and_corrupt_annotations_are_shown_not_lost() {
+    let dir = samples_copy();
+    std::fs::write(dir.path().join("000a_empty.txt"), b"").unwrap();
+    let ann = dir.path().join(format!("{S000}.gouji.toml"));
+    std::fs::write(&ann, "schema = [\n").unwrap();
+    let mut app = app(dir.path(), (160, 45));
+    let text = lines(&render(&app));
+    assert!(
+        text[1].contains("000_baa44959fd9d6~ E4 W24 A!"),
+        "{}",
+        text[1]
+    );
+    assert!(
+        text[2].contains("000a_empty.txt") && text[2].contains("unreadable"),
+        "{}",
+        text[2]
+    );
+    // ] skips the unreadable report.
+    key(&mut app, KeyCode::Char(']'));
+    assert_eq!(
+        app.state.entries[app.state.open].name,
+        "001_4c36db1c4b6f0da5.txt"
+    );
+    key(&mut app, KeyCode::Char('['));
+    assert_eq!(app.state.entries[app.state.open].name, S000);
+    keys(&mut app, "\t\te44");
+    key(&mut app, KeyCode::Enter);
+    assert!(
+        app.state.status.contains("read-only"),
+        "{}",
+        app.state.status
+    );
+    assert_eq!(std::fs::read_to_string(&ann).unwrap(), "schema = [\n");
+}
+
+#[test]
+fn help_is_drawn_from_the_live_keymap() {
+    let dir = samples_copy();
+    let config = Config::parse("[keys]\nquit = [\"Ctrl-q\"]\n", "test").unwrap();
+    let mut app = app_with(dir.path(), config, (160, 45));
+    key(&mut app, KeyCode::Char('?'));
+    let text = lines(&render(&app)).join("\n");
+    assert!(text.contains("Ctrl-q        quit"), "{text}");
+    assert!(text.contains("e             correct the cell"), "{text}");
+    key(&mut app, KeyCode::Char('q'));
+    assert!(app.state.help, "q is unbound now: help stays open");
+    key(&mut app, KeyCode::Char('?'));
+    assert!(!app.state.help);
+}
+
+#[test]
+fn the_real_binary_in_a_terminal() {
+    if std::process::Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_err()
+    {
+        panic!("tmux is required for this test (CI installs it)");
+    }
+    let dir = samples_copy();
+    let home = tempfile::tempdir().unwrap();
+    let session = format!("gouji-e2e-{}", std::process::id());
+    let bin = env!("CARGO_BIN_EXE_gouji");
+    let cmd = format!(
+        "HOME={} {bin} {}; echo exited:$? > {}/done",
+        home.path().display(),
+        dir.path().display(),
+        home.path().display()
+    );
+    let tmux = |args: &[&str]| {
+        std::process::Command::new("tmux")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        &session,
+        "-x",
+        "160",
+        "-y",
+        "45",
+        &cmd,
+    ]);
+    let capture = || {
+        String::from_utf8_lossy(&tmux(&["capture-pane", "-t", &session, "-p"]).stdout).into_owned()
+    };
+    let wait_for = |what: &str| {
+        for _ in 0..100 {
+            if capture().contains(what) {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        panic!("screen never showed {what:?}:\n{}", capture());
+    };
+    wait_for("Findings: 4 error(s)");
+    for k in ["Tab", "Tab", "e", "4", "4", "Enter"] {
+        tmux(&["send-keys", "-t", &session, k]);
+    }
+    for _ in 0..6 {
+        tmux(&["send-keys", "-t", &session, "l"]);
+    }
+    for k in ["e", "4", "4", "Enter"] {
+        tmux(&["send-keys", "-t", &session, k]);
+    }
+    wait_for("Findings: 0 error(s)");
+    tmux(&["send-keys", "-t", &session, "q"]);
+    let done = home.path().join("done");
+    for _ in 0..100 {
+        if done.exists() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let status = std::fs::read_to_string(&done).unwrap_or_default();
+    tmux(&["kill-session", "-t", &session]);
+    assert_eq!(status.trim(), "exited:0");
+    let toml = std::fs::read_to_string(dir.path().join(format!("{S000}.gouji.toml"))).unwrap();
+    assert!(toml.contains("corrected = \"44\""), "{toml}");
+    assert_eq!(toml.matches("corrected = \"44\"").count(), 2);
+}
