@@ -488,3 +488,20 @@ fn the_real_binary_in_a_terminal() {
     assert!(toml.contains("corrected = \"44\""), "{toml}");
     assert_eq!(toml.matches("corrected = \"44\"").count(), 2);
 }
+
+#[test]
+fn annotations_dir_keeps_report_folders_untouched() {
+    let dir = samples_copy();
+    let ann = tempfile::tempdir().unwrap();
+    let config = Config::parse(
+        &format!("annotations_dir = {:?}\n", ann.path().display().to_string()),
+        "test",
+    )
+    .unwrap();
+    let mut app = app_with(dir.path(), config.clone(), (160, 45));
+    keys(&mut app, "r");
+    assert!(ann.path().join(format!("{S000}.gouji.toml")).exists());
+    assert!(!dir.path().join(format!("{S000}.gouji.toml")).exists());
+    let again = app_with(dir.path(), config, (160, 45));
+    assert_eq!(again.state.entries[0].status(), Status::Reviewed);
+}

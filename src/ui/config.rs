@@ -162,3 +162,21 @@ mod tests {
         assert!(e.starts_with("c.toml: line 1: invalid type"), "{e}");
     }
 }
+
+#[cfg(test)]
+mod example {
+    /// The documented example is a valid config, and documents every action.
+    #[test]
+    fn config_example_is_valid_and_complete() {
+        let text = include_str!("../../config.example.toml");
+        let c = super::Config::parse(text, "config.example.toml").unwrap();
+        for a in super::super::action::Action::ALL {
+            assert!(
+                text.contains(&format!("\n{} = [", a.name())),
+                "config.example.toml lacks {}",
+                a.name()
+            );
+            assert!(!c.keymap.keys_for(a).is_empty());
+        }
+    }
+}
