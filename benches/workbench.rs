@@ -25,7 +25,7 @@ fn main() {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("workbench-10k");
     if !dir.join("09999.txt").exists() {
         std::fs::create_dir_all(&dir).unwrap();
-        let originals: Vec<Vec<u8>> = collect_paths(&[samples.clone()])
+        let originals: Vec<Vec<u8>> = collect_paths(std::slice::from_ref(&samples))
             .unwrap()
             .iter()
             .map(|p| std::fs::read(p).unwrap())
@@ -41,7 +41,7 @@ fn main() {
     let mut first = Vec::new();
     for _ in 0..5 {
         let start = Instant::now();
-        let paths = collect_paths(&[dir.clone()]).unwrap();
+        let paths = collect_paths(std::slice::from_ref(&dir)).unwrap();
         let app = App::spawn(paths, Config::default(), templates.clone(), (160, 45));
         let mut t = Terminal::new(TestBackend::new(160, 45)).unwrap();
         app.draw(&mut t).unwrap();
