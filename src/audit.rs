@@ -155,11 +155,7 @@ pub fn recheck(audit: &mut Audit, templates: &Templates) {
     audit.corrected = corrected;
     audit.originals = originals;
     let checked = audit.corrected.as_ref().unwrap_or(report);
-    let template = checked
-        .template
-        .as_deref()
-        .and_then(|id| templates.get(id))
-        .or_else(|| templates.all.last());
+    let template = templates.for_id(checked.template.as_deref());
     audit.findings = template
         .map(|t| check(checked, t, &audit.notes))
         .unwrap_or_default();

@@ -224,6 +224,12 @@ impl Templates {
         self.all.iter().find(|t| t.id == id)
     }
 
+    /// The generation a report was parsed with: its detected one, or (for a report without
+    /// template wording) the newest, which the parser also falls back to.
+    pub fn for_id(&self, id: Option<&str>) -> Option<&Template> {
+        id.and_then(|id| self.get(id)).or_else(|| self.all.last())
+    }
+
     /// Picks the generation whose markers occur most often in `text` (as printed, or with
     /// full-width ASCII); `None` when no marker occurs at all.
     pub fn detect(&self, text: &str) -> Option<&Template> {

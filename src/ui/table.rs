@@ -35,30 +35,11 @@ fn column_heads(t: TableKey) -> &'static [&'static str] {
 
 pub fn draw(f: &mut Frame, s: &State, r: Rect, cfg: &Config) {
     let focused = s.focus == Pane::Table;
-    let Some(a) = s.audit() else {
-        f.render_widget(
-            Paragraph::new("loading...").block(block(Pane::Table.title().into(), focused, cfg)),
-            r,
-        );
+    let Some((a, report)) = super::view::placeholder_or(f, s, Pane::Table, r, cfg, |a| a.checked())
+    else {
         return;
     };
-    let Some(report) = a.checked() else {
-        let msg = a.error.clone().unwrap_or_default();
-        f.render_widget(
-            Paragraph::new(fit_width(&msg, r.width as usize)).block(block(
-                Pane::Table.title().into(),
-                focused,
-                cfg,
-            )),
-            r,
-        );
-        return;
-    };
-    let template = report
-        .template
-        .as_deref()
-        .and_then(|id| s.templates.get(id))
-        .or_else(|| s.templates.all.last());
+    let template = s.templates.for_id(report.template.as_deref());
     let title = format!(
         "{} {} {}",
         Pane::Table.title(),

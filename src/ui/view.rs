@@ -211,6 +211,32 @@ type Marks = (
     Vec<(Range<usize>, Severity)>,
 );
 
+/// The open report's audit and the report `pick` chooses, or `None` after drawing what the
+/// pane shows instead: "loading", "no reports", or why the report could not be read.
+pub fn placeholder_or<'a>(
+    f: &mut Frame,
+    s: &'a State,
+    pane: Pane,
+    r: Rect,
+    cfg: &Config,
+    pick: impl Fn(&'a Audit) -> Option<&'a crate::report::Report>,
+) -> Option<(&'a Audit, &'a crate::report::Report)> {
+    let msg = match s.audit() {
+        None if s.entries.is_empty() => "no reports".to_string(),
+        None => "loading...".to_string(),
+        Some(a) => match pick(a) {
+            Some(report) => return Some((a, report)),
+            None => a.error.clone().unwrap_or_default(),
+        },
+    };
+    let b = block(pane.title().into(), s.focus == pane, cfg);
+    f.render_widget(
+        Paragraph::new(fit_width(&msg, r.width.saturating_sub(2) as usize)).block(b),
+        r,
+    );
+    None
+}
+
 /// Source lines (0-based) holding a cell of an error (or warning) finding.
 fn marked_lines(a: &Audit) -> Marks {
     let (mut err, mut warn, mut spans) = (BTreeSet::new(), BTreeSet::new(), Vec::new());
@@ -239,28 +265,7 @@ fn marked_lines(a: &Audit) -> Marks {
 
 fn draw_raw(f: &mut Frame, s: &State, r: Rect, cfg: &Config) {
     let focused = s.focus == Pane::Raw;
-    let Some(a) = s.audit() else {
-        let msg = if s.entries.is_empty() {
-            "no reports"
-        } else {
-            "loading..."
-        };
-        f.render_widget(
-            Paragraph::new(msg).block(block(Pane::Raw.title().into(), focused, cfg)),
-            r,
-        );
-        return;
-    };
-    let Some(report) = a.report.as_ref() else {
-        let msg = a.error.clone().unwrap_or_default();
-        f.render_widget(
-            Paragraph::new(fit_width(&msg, r.width as usize)).block(block(
-                Pane::Raw.title().into(),
-                focused,
-                cfg,
-            )),
-            r,
-        );
+    let Some((a, report)) = placeholder_or(f, s, Pane::Raw, r, cfg, |a| a.report.as_ref()) else {
         return;
     };
     let title = format!(
@@ -381,11 +386,7 @@ pub fn cell_status(s: &State) -> Option<String> {
     let a = s.audit()?;
     let report = a.checked()?;
     let tkey = TableKey::parse(&cell.table)?;
-    let template = report
-        .template
-        .as_deref()
-        .and_then(|id| s.templates.get(id))
-        .or_else(|| s.templates.all.last())?;
+    let template = s.templates.for_id(report.template.as_deref())?;
     let spec = template.table(tkey);
     let row_name = spec
         .row(&cell.row)
