@@ -505,3 +505,47 @@ fn annotations_dir_keeps_report_folders_untouched() {
     let again = app_with(dir.path(), config, (160, 45));
     assert_eq!(again.state.entries[0].status(), Status::Reviewed);
 }
+
+#[test]
+fn raw_pane_scrolls_sideways_to_a_cell_at_the_end_of_a_wide_row() {
+    let dir = samples_copy();
+    let path = dir.path().join("002_68a8c5bdb68e9915.txt");
+    let mut app = App::loaded(
+        vec![path],
+        Config::default(),
+        Templates::embedded().unwrap(),
+        (160, 30),
+    );
+    keys(&mut app, "\t\tjjjjjjjjjjjllllll");
+    let sel = app.state.selected_cell().unwrap();
+    assert_eq!(
+        (sel.row.as_str(), sel.column.as_str()),
+        ("partial", "total")
+    );
+    let b = render(&app);
+    let text = lines(&b);
+    let y = text
+        .iter()
+        .position(|l| l.contains("│38 "))
+        .expect("line 38 shown") as u16;
+    // The raw pane spans x = 32..(160 - table width); the highlighted "7" must be inside it.
+    let raw_end = 160 - (2 + 16 + 7 * 7 + 1);
+    let hit = (32..raw_end - 1).find(|&x| b[(x, y)].modifier.contains(Modifier::REVERSED));
+    let x = hit.unwrap_or_else(|| panic!("selected cell not visible: {}", text[y as usize]));
+    assert_eq!(b[(x, y)].symbol(), "7");
+}
+
+#[test]
+fn clicking_a_finding_selects_its_cells() {
+    let dir = samples_copy();
+    let mut app = app(dir.path(), (160, 45));
+    let text = lines(&render(&app));
+    let y = text
+        .iter()
+        .position(|l| l.contains("E results_sum: total/total"))
+        .unwrap() as u16;
+    app.handle(gouji::ui::state::Msg::Click(120, y));
+    assert_eq!(app.state.finding, Some(3));
+    let sel = app.state.selected_cell().unwrap();
+    assert_eq!((sel.row.as_str(), sel.column.as_str()), ("total", "total"));
+}

@@ -618,6 +618,8 @@ fn click(s: &mut State, x: u16, y: u16) {
             if let Some((line, col)) = super::view::grid_cell_at(s, x, y) {
                 s.grid_cursor = (line, col);
                 s.follow_cell();
+            } else if let Some(f) = super::view::finding_at(s, y) {
+                s.select_finding(f);
             }
         }
         Pane::Raw => {}

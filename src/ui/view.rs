@@ -110,6 +110,20 @@ pub fn grid_height_pub(s: &State, inner_h: u16) -> usize {
         .max(1)
 }
 
+/// The finding listed at screen row `y` of the table pane, if any.
+pub fn finding_at(s: &State, y: u16) -> Option<usize> {
+    let r = inner(areas(s).table?);
+    let gh = grid_height_pub(s, r.height) as u16;
+    let first_row = r.y + gh + 1; // the line after the "Findings:" heading
+    if y < first_row || y >= r.y + r.height {
+        return None;
+    }
+    let h = (r.height - gh).saturating_sub(1) as usize;
+    let first = s.finding.unwrap_or(0).saturating_sub(h.saturating_sub(1));
+    let i = first + (y - first_row) as usize;
+    (i < s.findings().len()).then_some(i)
+}
+
 pub fn grid_cell_at(s: &State, x: u16, y: u16) -> Option<(usize, usize)> {
     let r = inner(areas(s).table?);
     let h = grid_height_pub(s, r.height);
@@ -211,6 +225,28 @@ type Marks = (
     Vec<(Range<usize>, Severity)>,
 );
 
+/// Text as the raw pane shows it: a tab as two spaces.
+fn display(s: &str) -> String {
+    s.replace('\t', "  ")
+}
+
+/// Drops the first `n` display columns of `s`; returns the rest and the columns still to skip.
+/// A wide character cut in half becomes a space, so columns stay aligned.
+fn skip_columns(s: &str, n: usize) -> (String, usize) {
+    let mut skipped = 0;
+    for (i, c) in s.char_indices() {
+        if skipped >= n {
+            return (s[i..].to_string(), 0);
+        }
+        let w = c.width().unwrap_or(0);
+        if skipped + w > n {
+            return (format!(" {}", &s[i + c.len_utf8()..]), 0);
+        }
+        skipped += w;
+    }
+    (String::new(), n - skipped)
+}
+
 /// The open report's audit and the report `pick` chooses, or `None` after drawing what the
 /// pane shows instead: "loading", "no reports", or why the report could not be read.
 pub fn placeholder_or<'a>(
@@ -285,6 +321,21 @@ fn draw_raw(f: &mut Frame, s: &State, r: Rect, cfg: &Config) {
     let selected = s.selected_span();
     let search = s.search.as_ref();
     let digits = report.line_count().to_string().len();
+    // Scroll sideways so the selected cell is in view: table rows in pipe and tab layouts are
+    // often wider than the pane.
+    let avail = (inner.width as usize).saturating_sub(digits + 3);
+    let hoff = selected.as_ref().map_or(0, |sel| {
+        let line = report.line_span(report.line_col(sel.start).0 - 1);
+        let before =
+            display(&report.text[line.start..sel.start.min(line.end).max(line.start)]).width();
+        let end =
+            before + display(&report.text[sel.start..sel.end.min(line.end).max(sel.start)]).width();
+        if end + 2 > avail {
+            (end + 2 - avail).min(before)
+        } else {
+            0
+        }
+    });
     let mut lines = Vec::new();
     for i in s.raw_scroll..(s.raw_scroll + inner.height as usize).min(report.line_count()) {
         let span = report.line_span(i);
@@ -345,15 +396,23 @@ fn draw_raw(f: &mut Frame, s: &State, r: Rect, cfg: &Config) {
         }
         cuts.sort_unstable();
         cuts.dedup();
+        let mut skip = hoff;
         for w in cuts.windows(2) {
-            let piece = &report.text[w[0]..w[1]];
+            let mut piece = display(&report.text[w[0]..w[1]]);
             let mut style = Style::new();
             for (m, st) in &marks {
                 if m.start <= w[0] && w[1] <= m.end {
                     style = style.patch(*st);
                 }
             }
-            spans.push(Span::styled(piece.replace('\t', "  "), style));
+            if skip > 0 {
+                let (rest, left) = skip_columns(&piece, skip);
+                piece = rest;
+                skip = left;
+            }
+            if !piece.is_empty() {
+                spans.push(Span::styled(piece, style));
+            }
         }
         lines.push(Line::from(spans));
     }
