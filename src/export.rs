@@ -57,9 +57,19 @@ impl Serialize for RowsJ<'_> {
             }
             return m.end();
         }
+        let extra = self
+            .0
+            .map(|t| t.extra_columns.as_slice())
+            .unwrap_or_default();
         let mut m = s.serialize_map(Some(rows.len()))?;
         for r in rows {
-            let cells: Vec<CellJ> = r.cells.iter().map(|c| CellJ(c.as_ref())).collect();
+            let cells: Vec<CellJ> = r
+                .columns
+                .iter()
+                .zip(&r.cells)
+                .filter(|(col, _)| !extra.contains(col))
+                .map(|(_, c)| CellJ(c.as_ref()))
+                .collect();
             m.serialize_entry(&r.key, &cells)?;
         }
         m.end()
@@ -125,8 +135,14 @@ impl Serialize for AuditJson<'_> {
         let report: Option<&Report> = self.audit.checked();
         let table = |k| report.and_then(|r| r.table(k));
         let columns: Vec<&str> = table(TableKey::Applications)
-            .and_then(|t| t.rows.first())
-            .map(|r| r.columns.iter().map(String::as_str).collect())
+            .and_then(|t| t.rows.first().map(|r| (t, r)))
+            .map(|(t, r)| {
+                r.columns
+                    .iter()
+                    .filter(|c| !t.extra_columns.contains(c))
+                    .map(String::as_str)
+                    .collect()
+            })
             .unwrap_or_default();
         let mut m = s.serialize_map(Some(11))?;
         m.serialize_entry("file", self.file)?;
@@ -220,7 +236,12 @@ pub fn cells_csv(a: &Audit, display_path: &str, out: &mut String) {
     let file = csv_field(display_path);
     for table in &report.tables {
         for row in &table.rows {
-            for (col, cell) in row.columns.iter().zip(&row.cells) {
+            for (col, cell) in row
+                .columns
+                .iter()
+                .zip(&row.cells)
+                .filter(|(c, _)| !table.extra_columns.contains(c))
+            {
                 let raw = cell.as_ref().map_or("", |c| c.raw.as_str());
                 let value = cell.as_ref().map_or(String::new(), |c| c.value.display());
                 out.push_str(&format!(

@@ -97,7 +97,10 @@ pub fn parse_with(
 
     let mut tables: Vec<Table> = TableKey::ALL
         .iter()
-        .map(|&key| empty_table(key, template.table(key)))
+        .map(|&key| {
+            let spec = template.table(key);
+            empty_table(key, spec, optional_columns(&report.text, &tokens, spec))
+        })
         .collect();
 
     let indexes: Vec<TableIndex> = [TableKey::Active, TableKey::Applications]
@@ -128,7 +131,7 @@ pub fn parse_with(
     Parsed { report, notes }
 }
 
-fn empty_table(key: TableKey, spec: &TableSpec) -> Table {
+fn empty_table(key: TableKey, spec: &TableSpec, extra_columns: Vec<String>) -> Table {
     Table {
         key,
         anchor: None,
@@ -136,8 +139,11 @@ fn empty_table(key: TableKey, spec: &TableSpec) -> Table {
             .rows
             .iter()
             .map(|r| {
-                let columns: Vec<String> =
-                    spec.row_columns(r).into_iter().map(String::from).collect();
+                let columns: Vec<String> = spec
+                    .row_columns_with(r, &extra_columns)
+                    .into_iter()
+                    .map(String::from)
+                    .collect();
                 Row {
                     key: r.key.clone(),
                     cells: vec![None; columns.len()],
@@ -146,7 +152,56 @@ fn empty_table(key: TableKey, spec: &TableSpec) -> Table {
                 }
             })
             .collect(),
+        extra_columns,
     }
+}
+
+/// Optional columns whose header the report prints between the table's anchor and its first
+/// row label (the header area).
+fn optional_columns(text: &str, tokens: &[Token], spec: &TableSpec) -> Vec<String> {
+    let optional: Vec<(&str, Vec<String>)> = spec
+        .columns
+        .iter()
+        .filter(|c| c.optional)
+        .map(|c| {
+            (
+                c.key.as_str(),
+                c.labels.iter().map(|l| fold_label(l)).collect(),
+            )
+        })
+        .collect();
+    if optional.is_empty() {
+        return Vec::new();
+    }
+    let anchors: Vec<String> = spec.anchors.iter().map(|a| fold_label(a)).collect();
+    let first_row: Vec<String> = spec
+        .rows
+        .first()
+        .map(|r| r.labels.iter().map(|l| fold_label(l)).collect())
+        .unwrap_or_default();
+    let mut in_header = false;
+    let mut found = Vec::new();
+    for t in tokens
+        .iter()
+        .filter(|t| t.kind == Kind::Text && t.span.len() <= MAX_LABEL_BYTES)
+    {
+        let f = fold_label(&text[t.span.clone()]);
+        if !in_header {
+            in_header = anchors.iter().any(|a| f.contains(a.as_str()));
+            continue;
+        }
+        if first_row.iter().any(|l| f.contains(l.as_str())) {
+            break;
+        }
+        for (key, labels) in &optional {
+            if labels.iter().any(|l| f == *l || f.ends_with(l.as_str()))
+                && !found.contains(&key.to_string())
+            {
+                found.push(key.to_string());
+            }
+        }
+    }
+    found
 }
 
 /// Text longer than this (in bytes) is narrative, never a row label or table anchor: the
@@ -378,6 +433,7 @@ fn align_header_row(
     // The header is the anchor followed closely by the other group labels ("行政诉讼").
     let Some(start) = tokens.iter().enumerate().position(|(i, t)| {
         t.kind == Kind::Text
+            && t.span.len() <= MAX_LABEL_BYTES
             && {
                 let f = fold_label(&text[t.span.clone()]);
                 anchors.iter().any(|a| f.starts_with(a.as_str()))

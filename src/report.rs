@@ -44,6 +44,8 @@ impl Row {
 pub struct Table {
     pub key: TableKey,
     pub rows: Vec<Row>,
+    /// Optional columns this report prints (e.g. `org_subtotal`): checked, not exported.
+    pub extra_columns: Vec<String>,
     /// Where the table's first recognised text stands, when it was found.
     pub anchor: Option<Range<usize>>,
 }

@@ -94,7 +94,7 @@ pub fn consistent(template: &Template, rng: &mut Rng) -> Tables {
         rows.push((TableKey::Active, r.key.clone(), cells));
     }
     let apps = &template.applications;
-    let ncol = apps.columns.len();
+    let ncol = apps.columns.iter().filter(|c| !c.optional).count();
     let applicants = ncol - 1;
     let results: Vec<&str> = apps
         .rows
@@ -213,6 +213,7 @@ pub fn render(
         .applications
         .columns
         .iter()
+        .filter(|c| !c.optional)
         .map(|c| c.labels[0].as_str())
         .collect();
     w.text_row(&cols);

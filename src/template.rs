@@ -54,6 +54,10 @@ impl TableKey {
 pub struct ColumnSpec {
     pub key: String,
     pub labels: Vec<String>,
+    /// A column some reports add (法人或其他组织小计): parsed and checked when the report's
+    /// header has it, never exported as a template column.
+    #[serde(default)]
+    pub optional: bool,
 }
 
 /// A data row: a stable key, a short display label, and every label variant seen in reports.
@@ -91,11 +95,21 @@ fn default_layout() -> String {
 }
 
 impl TableSpec {
-    /// The column keys of `row`.
+    /// The column keys of `row` in a report without optional columns.
     pub fn row_columns<'a>(&'a self, row: &'a RowSpec) -> Vec<&'a str> {
+        self.row_columns_with(row, &[])
+    }
+
+    /// The column keys of `row` when the report has the optional columns in `extra`.
+    pub fn row_columns_with<'a>(&'a self, row: &'a RowSpec, extra: &[String]) -> Vec<&'a str> {
         match &row.columns {
             Some(cols) => cols.iter().map(String::as_str).collect(),
-            None => self.columns.iter().map(|c| c.key.as_str()).collect(),
+            None => self
+                .columns
+                .iter()
+                .filter(|c| !c.optional || extra.contains(&c.key))
+                .map(|c| c.key.as_str())
+                .collect(),
         }
     }
 
@@ -353,7 +367,14 @@ mod tests {
             t21.applications.rows.iter().filter(|r| !r.optional).count(),
             25
         );
-        assert_eq!(t19.applications.columns.len(), 7);
+        assert_eq!(
+            t19.applications
+                .columns
+                .iter()
+                .filter(|c| !c.optional)
+                .count(),
+            7
+        );
         assert_eq!(t19.review.rows.len() * t19.review.columns.len(), 15);
         assert!(t19.fits_year(2020) && !t19.fits_year(2021));
         assert!(t21.fits_year(2021) && t21.fits_year(2024) && !t21.fits_year(2019));

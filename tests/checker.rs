@@ -161,3 +161,95 @@ fn plausibility_of_table_two() {
         ]
     );
 }
+
+/// Sample 002 (layout B) reprinted with an 8th column, 法人或其他组织小计, after 其他: the
+/// subtotal is read and checked, and the seven template columns are exported unchanged.
+#[test]
+fn the_org_subtotal_column_is_accepted_checked_and_not_exported() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("assets/samples/002_68a8c5bdb68e9915.txt");
+    let original = std::fs::read_to_string(&path).unwrap();
+    let with_subtotal = |wrong_row: Option<&str>| -> String {
+        let mut out = Vec::new();
+        let mut in_table = false;
+        for line in original.lines() {
+            if line.starts_with("商业 企业") {
+                out.push(line.replace("其他 |", "其他 | 小计 |"));
+                continue;
+            }
+            in_table |= line.starts_with("一、本年新收");
+            let cells: Vec<&str> = line.split(" | ").collect();
+            if in_table && cells.len() >= 8 {
+                // label(s), 7 numbers, then padding: insert the subtotal after the 6th number.
+                let first = cells
+                    .iter()
+                    .position(|c| c.trim().parse::<i64>().is_ok())
+                    .unwrap();
+                let org: i64 = cells[first + 1..first + 6]
+                    .iter()
+                    .map(|c| c.trim().parse::<i64>().unwrap())
+                    .sum();
+                let sub = if wrong_row.is_some_and(|w| line.starts_with(w)) {
+                    org + 3
+                } else {
+                    org
+                };
+                let mut v: Vec<String> = cells.iter().map(|c| c.to_string()).collect();
+                v.insert(first + 6, sub.to_string());
+                out.push(v.join(" | "));
+            } else {
+                out.push(line.to_string());
+            }
+            in_table &= !line.starts_with("四、结转下年度");
+        }
+        out.join("\n")
+    };
+    let ts = Templates::embedded().unwrap();
+    let audit = |text: String| {
+        gouji::audit::audit_bytes(
+            std::path::Path::new("x.txt"),
+            text.as_bytes(),
+            &ts,
+            &Default::default(),
+        )
+    };
+    let plain = audit(original.clone());
+    let with = audit(with_subtotal(None));
+    let report = with.report.as_ref().unwrap();
+    let apps = report.table(TableKey::Applications).unwrap();
+    assert_eq!(apps.extra_columns, vec!["org_subtotal".to_string()]);
+    assert_eq!(apps.cell("new", "org_subtotal").unwrap().raw, "1");
+    assert_eq!(apps.cell("new", "total").unwrap().raw, "58");
+    assert!(with.findings.is_empty(), "{:?}", with.findings);
+    // JSON: exactly what the report without the extra column gives, but for the file name.
+    let j = |a: &gouji::audit::Audit| {
+        let mut v = gouji::export::audit_json(a, "x.txt");
+        v["findings"] = serde_json::json!([]);
+        v
+    };
+    assert_eq!(j(&with), j(&plain));
+    // A wrong subtotal is an error naming it.
+    let wrong = audit(with_subtotal(Some("一、本年新收")));
+    let errs: Vec<_> = wrong
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .collect();
+    // One wrong cell breaks its row (org_subtotal) and its column (balance); the suggestion
+    // names it with the value that satisfies both.
+    let rules: Vec<&str> = errs.iter().map(|f| f.rule.as_str()).collect();
+    assert_eq!(rules, vec!["balance", "org_subtotal"], "{errs:?}");
+    let sub = errs.iter().find(|f| f.rule == "org_subtotal").unwrap();
+    assert_eq!(
+        sub.cells[0],
+        ("new".to_string(), "org_subtotal".to_string())
+    );
+    assert_eq!((sub.found, sub.expected), (Some(4.0), Some(1.0)));
+    for f in &errs {
+        let s = f.suggestion.as_ref().unwrap();
+        assert_eq!(
+            (s.row.as_str(), s.column.as_str(), s.value),
+            ("new", "org_subtotal", 1.0)
+        );
+    }
+}

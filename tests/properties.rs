@@ -78,7 +78,7 @@ proptest! {
         let mut tables = consistent(t, &mut Rng::new(seed));
         let keys: Vec<String> = t.applications.rows.iter().filter(|r| !r.optional).map(|r| r.key.clone()).collect();
         let row = row_pick.get(&keys).clone();
-        let col = t.applications.columns[col_pick].key.clone();
+        let col = t.applications.columns.iter().filter(|c| !c.optional).nth(col_pick).unwrap().key.clone();
         let cells = tables.get_mut(TableKey::Applications, &row).unwrap();
         cells[col_pick] = Some(cells[col_pick].unwrap_or(0) + delta);
         let text = render(t, &tables, layout, "测试区人民政府", 2022);

@@ -244,6 +244,18 @@ impl State {
         g
     }
 
+    /// The widest row of the open report, in cells.
+    pub fn max_columns(&self) -> usize {
+        self.audit().and_then(Audit::checked).map_or(0, |r| {
+            r.tables
+                .iter()
+                .flat_map(|t| &t.rows)
+                .map(|r| r.columns.len())
+                .max()
+                .unwrap_or(0)
+        })
+    }
+
     /// The cell under the table cursor.
     pub fn selected_cell(&self) -> Option<CellRef> {
         match self.grid().get(self.grid_cursor.0)? {

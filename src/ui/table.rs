@@ -25,11 +25,21 @@ fn heading(t: TableKey) -> &'static str {
     }
 }
 
-fn column_heads(t: TableKey) -> &'static [&'static str] {
-    match t {
-        TableKey::Applications => &["自然人", "商业", "科研", "公益", "法律", "其他", "总计"],
-        TableKey::Review => &["维持", "纠正", "其他", "未结", "总计"],
-        TableKey::Active => &[],
+/// Short column heads: the table pane has seven characters per column.
+fn column_head(key: &str) -> &str {
+    match key {
+        "natural" => "自然人",
+        "commercial" => "商业",
+        "research" => "科研",
+        "public_interest" => "公益",
+        "legal_service" => "法律",
+        "other_org" | "other" => "其他",
+        "org_subtotal" => "小计",
+        "total" => "总计",
+        "maintained" => "维持",
+        "corrected" => "纠正",
+        "pending" => "未结",
+        other => other,
     }
 }
 
@@ -94,8 +104,16 @@ pub fn draw(f: &mut Frame, s: &State, r: Rect, cfg: &Config) {
             ),
             GridLine::Columns(t) => {
                 let mut spans = vec![Span::raw(" ".repeat(LABEL_W))];
-                for h in column_heads(*t) {
-                    spans.push(Span::styled(pad(h, CELL_W, true), cfg.theme.dim()));
+                let columns = report
+                    .table(*t)
+                    .and_then(|t| t.rows.first())
+                    .map(|r| r.columns.as_slice())
+                    .unwrap_or_default();
+                for c in columns {
+                    spans.push(Span::styled(
+                        pad(column_head(c), CELL_W, true),
+                        cfg.theme.dim(),
+                    ));
                 }
                 Line::from(spans)
             }

@@ -46,7 +46,7 @@ pub fn areas(s: &State) -> Areas {
         ..Areas::default()
     };
     if area.width >= WIDE && !s.zoom {
-        let table_w = 2 + (LABEL_W + 7 * CELL_W) as u16 + 1;
+        let table_w = 2 + (LABEL_W + s.max_columns().max(7) * CELL_W) as u16 + 1;
         let [f, r, t] = Layout::horizontal([
             Constraint::Length(32),
             Constraint::Min(30),
