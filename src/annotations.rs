@@ -398,6 +398,7 @@ pub fn apply_corrections(
             raw: corrected,
             value,
             span,
+            inferred: false,
         });
         if row.label_span.is_none() {
             row.label_span = Some(0..0);

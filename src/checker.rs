@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-use crate::parser::ParseNote;
+use crate::parser::{NoteKind, ParseNote};
 use crate::report::{Report, Row, Table};
 use crate::template::{ForEach, RelationSpec, TableKey, TableSpec, Template, key_matches};
 use crate::text::{Value, format_num};
@@ -311,7 +311,10 @@ fn structure_checks(
         if let Some(table) = report.table(key) {
             for row in table.rows.iter().filter(|r| !r.found()) {
                 let rs = spec.row(&row.key);
-                if rs.is_some_and(|r| r.optional)
+                // A row the parser found but could not fill is explained by its note.
+                let noted = notes.iter().any(|n| n.table == key && n.row == row.key);
+                if noted
+                    || rs.is_some_and(|r| r.optional)
                     || (row.key.starts_with("other.") && table.row("other").is_some_and(Row::found))
                 {
                     continue;
@@ -336,19 +339,60 @@ fn structure_checks(
         }
     }
     for n in notes {
-        let what = if n.found < n.expected {
-            format!(
-                "row {} has {} of the {} cells the template expects; the rest are left empty",
-                n.row, n.found, n.expected
-            )
-        } else {
-            format!(
-                "row {} has {} cells where the template expects {}; the extra ones are ignored",
-                n.row, n.found, n.expected
-            )
+        let (rule, what) = match &n.kind {
+            NoteKind::CellCount { found, expected } if found < expected => (
+                "cell_count",
+                format!(
+                    "row {} has {found} of the {expected} cells the template expects; the rest are left empty",
+                    n.row
+                ),
+            ),
+            NoteKind::CellCount { found, expected } => (
+                "cell_count",
+                format!(
+                    "row {} has {found} cells where the template expects {expected}; the extra ones are ignored",
+                    n.row
+                ),
+            ),
+            NoteKind::Inferred { runs } => (
+                "inferred_split",
+                format!(
+                    "row {}: cells split by arithmetic from digits printed without separators ({runs}); check them against the source",
+                    n.row
+                ),
+            ),
+            NoteKind::Unsplit { runs, solutions: 0 } => (
+                "unsplit_digits",
+                format!(
+                    "row {}: digits printed without separators ({runs}) cannot be split into its cells consistently; cells left empty",
+                    n.row
+                ),
+            ),
+            NoteKind::Unsplit { runs, .. } => (
+                "unsplit_digits",
+                format!(
+                    "row {}: digits printed without separators ({runs}) can be split into its cells in more than one way; cells left empty",
+                    n.row
+                ),
+            ),
         };
-        let mut f = Finding::warning("cell_count", n.table, what);
+        let mut f = Finding::warning(rule, n.table, what);
         f.span = Some(n.span.clone());
+        if let Some(table) = report.table(n.table) {
+            // The cells the note is about: the inferred ones, or those left empty.
+            for row in table
+                .rows
+                .iter()
+                .filter(|r| n.table == TableKey::Review || r.key == n.row)
+            {
+                for (col, cell) in row.columns.iter().zip(&row.cells) {
+                    let inferred = cell.as_ref().is_some_and(|c| c.inferred);
+                    if inferred || matches!(n.kind, NoteKind::Unsplit { .. }) {
+                        f.cells.push((row.key.clone(), col.clone()));
+                    }
+                }
+            }
+        }
         out.push(f);
     }
     if let (Some(year), Some(id)) = (report.year, report.template.as_deref())

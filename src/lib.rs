@@ -12,6 +12,7 @@ pub mod decode;
 pub mod export;
 pub mod parser;
 pub mod report;
+pub mod split;
 pub mod synth;
 pub mod template;
 pub mod text;

@@ -14,9 +14,11 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use crate::report::{Cell, Report, Row, Table};
+use crate::split::{Piece, RowRelation, Split, split};
 use crate::template::{
-    Folded, MatchQuality, TableKey, TableSpec, Template, Templates, match_folded,
+    Folded, MatchQuality, TableKey, TableSpec, Template, Templates, match_folded_suffix,
 };
+use crate::template::{ForEach, RelationSpec, key_matches};
 use crate::text::{fold_label, is_space, parse_value};
 use crate::tokenize::{Kind, Token, tokenize};
 
@@ -25,10 +27,20 @@ use crate::tokenize::{Kind, Token, tokenize};
 pub struct ParseNote {
     pub table: TableKey,
     pub row: String,
-    /// How many cells the report has for the row, and how many the template expects.
-    pub found: usize,
-    pub expected: usize,
     pub span: Range<usize>,
+    pub kind: NoteKind,
+}
+
+/// What the parser noticed about a row.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NoteKind {
+    /// The report has `found` cells for the row where the template expects `expected`.
+    CellCount { found: usize, expected: usize },
+    /// Cells were split from digits printed without separators; `runs` is what was printed.
+    Inferred { runs: String },
+    /// Digits printed without separators could not be split into cells (`solutions` ways
+    /// add up; 0 means none does).
+    Unsplit { runs: String, solutions: usize },
 }
 
 /// A parsed report and the notes taken while parsing it.
@@ -44,6 +56,8 @@ struct TableIndex {
     /// (row index, folded alias)
     aliases: Vec<(usize, Folded)>,
     anchors: Vec<String>,
+    /// The anchors as written, for a cheap search in long text.
+    raw_anchors: Vec<String>,
 }
 
 impl TableIndex {
@@ -62,6 +76,7 @@ impl TableIndex {
             key,
             aliases,
             anchors: spec.anchors.iter().map(|l| fold_label(l)).collect(),
+            raw_anchors: spec.anchors.clone(),
         }
     }
 }
@@ -107,12 +122,20 @@ pub fn parse_with(
         .into_iter()
         .map(|k| TableIndex::new(k, template.table(k)))
         .collect();
-    align_labelled_rows(&report.text, &tokens, &indexes, &mut tables, &mut notes);
+    align_labelled_rows(
+        &report.text,
+        &tokens,
+        &indexes,
+        &template.relations,
+        &mut tables,
+        &mut notes,
+    );
     align_header_row(
         &report.text,
         &tokens,
         TableKey::Review,
         template.table(TableKey::Review),
+        &template.relations,
         &mut tables[2],
         &mut notes,
     );
@@ -220,19 +243,52 @@ fn align_labelled_rows(
     text: &str,
     tokens: &[Token],
     indexes: &[TableIndex],
+    rels: &[RelationSpec],
     tables: &mut [Table],
     notes: &mut Vec<ParseNote>,
 ) {
     let mut started = vec![false; indexes.len()];
     let mut open: Option<Open> = None;
-    for tok in tokens {
+    for (ti, tok) in tokens.iter().enumerate() {
+        // Digits glued right after the text: web text, where short labels ("规章") end
+        // runs of header text.
+        let glued = tokens
+            .get(ti + 1)
+            .is_some_and(|n| n.kind == Kind::Run && n.span.start == tok.span.end);
+        let min_suffix = if glued { 2 } else { 4 };
         match tok.kind {
             Kind::Text => {
                 let s = &text[tok.span.clone()];
                 if s.len() > MAX_LABEL_BYTES {
-                    // Narrative: too long to be a label or an anchor cell.
+                    // Narrative, or web text whose headers and labels run together: only its
+                    // end can be a row label ("…其他一、本年新收政府信息公开申请数量").
                     if open.as_ref().is_some_and(|o| !o.slots.is_empty()) {
-                        finish(open.take(), text, indexes, tables, notes);
+                        finish(open.take(), text, indexes, rels, tables, notes);
+                    }
+                    for (i, idx) in indexes.iter().enumerate() {
+                        if !started[i] && idx.raw_anchors.iter().any(|a| s.contains(a.as_str())) {
+                            started[i] = true;
+                            tables[i].anchor.get_or_insert(tok.span.clone());
+                        }
+                    }
+                    let mut cut = s.len() - MAX_LABEL_BYTES / 2;
+                    while !s.is_char_boundary(cut) {
+                        cut += 1;
+                    }
+                    let tail = &s[cut..];
+                    if let Some((t, r)) = best_row(
+                        &Folded::new(fold_label(tail)),
+                        indexes,
+                        &started,
+                        tables,
+                        min_suffix,
+                    ) {
+                        open = Some(Open {
+                            table: t,
+                            row: r,
+                            label: tok.span.start + cut..tok.span.end,
+                            slots: Vec::new(),
+                        });
                     }
                     continue;
                 }
@@ -243,10 +299,16 @@ fn align_labelled_rows(
                         tables[i].anchor.get_or_insert(tok.span.clone());
                     }
                 }
-                if let Some((t, r, span)) =
-                    find_row(s, folded, tok.span.start, indexes, &started, tables)
-                {
-                    finish(open.take(), text, indexes, tables, notes);
+                if let Some((t, r, span)) = find_row(
+                    s,
+                    folded,
+                    tok.span.start,
+                    indexes,
+                    &started,
+                    tables,
+                    min_suffix,
+                ) {
+                    finish(open.take(), text, indexes, rels, tables, notes);
                     open = Some(Open {
                         table: t,
                         row: r,
@@ -254,22 +316,22 @@ fn align_labelled_rows(
                         slots: Vec::new(),
                     });
                 } else if open.as_ref().is_some_and(|o| !o.slots.is_empty()) {
-                    finish(open.take(), text, indexes, tables, notes);
+                    finish(open.take(), text, indexes, rels, tables, notes);
                 }
             }
-            Kind::Value | Kind::Blank => {
+            Kind::Value | Kind::Blank | Kind::Run => {
                 if let Some(o) = open.as_mut() {
                     o.slots.push(tok.clone());
                 }
             }
             Kind::Break => {
                 if open.as_ref().is_some_and(|o| !o.slots.is_empty()) {
-                    finish(open.take(), text, indexes, tables, notes);
+                    finish(open.take(), text, indexes, rels, tables, notes);
                 }
             }
         }
     }
-    finish(open.take(), text, indexes, tables, notes);
+    finish(open.take(), text, indexes, rels, tables, notes);
 }
 
 /// Finds the row a text token names. Tries the whole text, then runs of its space-separated
@@ -281,8 +343,9 @@ fn find_row(
     indexes: &[TableIndex],
     started: &[bool],
     tables: &[Table],
+    min_suffix: usize,
 ) -> Option<(usize, usize, Range<usize>)> {
-    if let Some((t, r)) = best_row(&Folded::new(folded), indexes, started, tables) {
+    if let Some((t, r)) = best_row(&Folded::new(folded), indexes, started, tables, min_suffix) {
         return Some((t, r, base..base + s.len()));
     }
     let words: Vec<(usize, usize)> = word_bounds(s);
@@ -296,7 +359,9 @@ fn find_row(
             if folded.is_empty() {
                 continue;
             }
-            if let Some((t, r)) = best_row(&Folded::new(folded), indexes, started, tables) {
+            if let Some((t, r)) =
+                best_row(&Folded::new(folded), indexes, started, tables, min_suffix)
+            {
                 return Some((t, r, base + cand.start..base + cand.end));
             }
         }
@@ -310,6 +375,7 @@ fn best_row(
     indexes: &[TableIndex],
     started: &[bool],
     tables: &[Table],
+    min_suffix: usize,
 ) -> Option<(usize, usize)> {
     let mut best: Option<(MatchQuality, usize, usize)> = None;
     for (ti, idx) in indexes.iter().enumerate() {
@@ -320,7 +386,7 @@ fn best_row(
             if tables[ti].rows[*ri].label_span.is_some() {
                 continue; // filled already; a repeated label is a heading or narrative
             }
-            if let Some(q) = match_folded(folded, alias)
+            if let Some(q) = match_folded_suffix(folded, alias, min_suffix)
                 && best.is_none_or(|(bq, _, _)| q < bq)
             {
                 best = Some((q, ti, *ri));
@@ -352,6 +418,7 @@ fn finish(
     open: Option<Open>,
     text: &str,
     indexes: &[TableIndex],
+    rels: &[RelationSpec],
     tables: &mut [Table],
     notes: &mut Vec<ParseNote>,
 ) {
@@ -366,30 +433,65 @@ fn finish(
     if o.slots.len() < expected && o.slots.iter().all(|t| t.kind == Kind::Blank) {
         return;
     }
-    let (cells, found) = fit(text, o.slots, expected);
-    if found != expected {
+    let key = indexes[o.table].key;
+    let row_rels = row_relations(rels, key, &row.columns, 0);
+    let (cells, note) = fit(text, o.slots, expected, &row_rels);
+    if let Some(kind) = note {
         notes.push(ParseNote {
-            table: indexes[o.table].key,
+            table: key,
             row: row.key.clone(),
-            found,
-            expected,
             span: o.label.clone(),
+            kind,
         });
     }
     row.cells = cells;
     row.label_span = Some(o.label);
 }
 
+/// The template's row relations of `table` in column indexes of a row with `columns`,
+/// shifted by `offset` (table 四 lays its three groups out in one row).
+fn row_relations(
+    rels: &[RelationSpec],
+    table: TableKey,
+    columns: &[String],
+    offset: usize,
+) -> Vec<RowRelation> {
+    rels.iter()
+        .filter(|r| r.for_each == ForEach::Row && r.table == table.as_str())
+        .filter_map(|r| {
+            let idx = |pats: &[String]| -> Vec<usize> {
+                columns
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| pats.iter().any(|p| key_matches(p, c)))
+                    .map(|(i, _)| i + offset)
+                    .collect()
+            };
+            let stated = idx(&r.stated);
+            let computed = idx(&r.computed);
+            (stated.len() == 1 && !computed.is_empty()).then(|| (stated[0], computed))
+        })
+        .collect()
+}
+
 /// Fits collected slots to `n` columns: padding blanks are dropped from the end, then from
-/// the start; extra values beyond `n` are dropped. Returns the cells and how many real cells
-/// the row had before fitting.
-fn fit(text: &str, mut slots: Vec<Token>, n: usize) -> (Vec<Option<Cell>>, usize) {
+/// the start; extra values beyond `n` are dropped; digit runs are split by the row relations
+/// `rels`. Returns the cells and what the reviewer should be told about the row.
+fn fit(
+    text: &str,
+    mut slots: Vec<Token>,
+    n: usize,
+    rels: &[RowRelation],
+) -> (Vec<Option<Cell>>, Option<NoteKind>) {
     while slots.len() > n && slots.last().is_some_and(|t| t.kind == Kind::Blank) {
         slots.pop();
     }
     let leading = slots.iter().take_while(|t| t.kind == Kind::Blank).count();
     let drop = leading.min(slots.len().saturating_sub(n));
     slots.drain(..drop);
+    if slots.iter().any(|t| t.kind == Kind::Run) && slots.len() < n {
+        return fit_runs(text, slots, n, rels);
+    }
     let found = slots.len();
     slots.truncate(n);
     let mut cells: Vec<Option<Cell>> = slots
@@ -397,7 +499,64 @@ fn fit(text: &str, mut slots: Vec<Token>, n: usize) -> (Vec<Option<Cell>>, usize
         .map(|t| Some(make_cell(text, t)))
         .collect();
     cells.resize(n, None);
-    (cells, found)
+    let note = (found != n).then_some(NoteKind::CellCount { found, expected: n });
+    (cells, note)
+}
+
+/// Splits the digit runs among `slots` into cells (see [`crate::split`]).
+fn fit_runs(
+    text: &str,
+    slots: Vec<Token>,
+    n: usize,
+    rels: &[RowRelation],
+) -> (Vec<Option<Cell>>, Option<NoteKind>) {
+    let runs: Vec<&str> = slots
+        .iter()
+        .filter(|t| t.kind == Kind::Run)
+        .map(|t| &text[t.span.clone()])
+        .collect();
+    let runs = runs.join(" ");
+    let pieces: Vec<Piece> = slots
+        .iter()
+        .map(|t| {
+            let s = &text[t.span.clone()];
+            if t.kind == Kind::Run && !s.contains(['.', '．']) {
+                Piece::Run(
+                    s.char_indices()
+                        .map(|(i, c)| (t.span.start + i, c))
+                        .collect(),
+                    t.span.end,
+                )
+            } else {
+                Piece::Cell(parse_value(s).map_or(0.0, |v| v.as_f64()))
+            }
+        })
+        .collect();
+    match split(&pieces, n, rels) {
+        Split::Unique(parts) => {
+            let mut cells = Vec::with_capacity(n);
+            for (t, ranges) in slots.into_iter().zip(parts) {
+                if t.kind == Kind::Run && !text[t.span.clone()].contains(['.', '．']) {
+                    for r in ranges {
+                        let mut c = make_cell(
+                            text,
+                            Token {
+                                kind: Kind::Value,
+                                span: r,
+                            },
+                        );
+                        c.inferred = true;
+                        cells.push(Some(c));
+                    }
+                } else {
+                    cells.push(Some(make_cell(text, t)));
+                }
+            }
+            cells.resize(n, None);
+            (cells, Some(NoteKind::Inferred { runs }))
+        }
+        Split::Ambiguous(solutions) => (vec![None; n], Some(NoteKind::Unsplit { runs, solutions })),
+    }
 }
 
 fn make_cell(text: &str, t: Token) -> Cell {
@@ -415,6 +574,7 @@ fn make_cell(text: &str, t: Token) -> Cell {
         },
         value,
         span: t.span,
+        inferred: false,
     }
 }
 
@@ -425,19 +585,33 @@ fn align_header_row(
     tokens: &[Token],
     key: TableKey,
     spec: &TableSpec,
+    rels: &[RelationSpec],
     table: &mut Table,
     notes: &mut Vec<ParseNote>,
 ) {
     let anchors: Vec<String> = spec.anchors.iter().map(|a| fold_label(a)).collect();
+    let column_heads: Vec<String> = spec
+        .columns
+        .iter()
+        .flat_map(|c| c.labels.iter().map(|l| fold_label(l)))
+        .collect();
     let n: usize = table.rows.iter().map(|r| r.columns.len()).sum();
     // The header is the anchor followed closely by the other group labels ("行政诉讼").
     let Some(start) = tokens.iter().enumerate().position(|(i, t)| {
-        t.kind == Kind::Text
-            && t.span.len() <= MAX_LABEL_BYTES
-            && {
-                let f = fold_label(&text[t.span.clone()]);
-                anchors.iter().any(|a| f.starts_with(a.as_str()))
-            }
+        if t.kind != Kind::Text {
+            return false;
+        }
+        let raw = &text[t.span.clone()];
+        if !spec.anchors.iter().any(|a| raw.contains(a.as_str())) {
+            return false;
+        }
+        let f = fold_label(raw);
+        // The whole header glued into one text (web text): anchor and column heads together.
+        if column_heads.iter().any(|h| f.contains(h.as_str())) {
+            return true;
+        }
+        t.span.len() <= MAX_LABEL_BYTES
+            && anchors.iter().any(|a| f.starts_with(a.as_str()))
             && tokens[i + 1..]
                 .iter()
                 .filter(|u| u.kind == Kind::Text)
@@ -454,30 +628,39 @@ fn align_header_row(
     for tok in &tokens[start + 1..] {
         match tok.kind {
             Kind::Text => {
-                if slots.iter().any(|s| s.kind == Kind::Value) {
+                if slots
+                    .iter()
+                    .any(|s| matches!(s.kind, Kind::Value | Kind::Run))
+                {
                     break;
                 }
                 slots.clear();
             }
-            Kind::Value | Kind::Blank => slots.push(tok.clone()),
+            Kind::Value | Kind::Blank | Kind::Run => slots.push(tok.clone()),
             Kind::Break => {}
         }
     }
     if slots.is_empty() {
         return;
     }
-    let (cells, found) = fit(text, slots, n);
-    if found != n {
+    let mut row_rels = Vec::new();
+    let mut offset = 0;
+    for r in &table.rows {
+        row_rels.extend(row_relations(rels, key, &r.columns, offset));
+        offset += r.columns.len();
+    }
+    let (cells, note) = fit(text, slots, n, &row_rels);
+    if let Some(kind) = note {
+        let row = table
+            .rows
+            .first()
+            .map(|r| r.key.clone())
+            .unwrap_or_default();
         notes.push(ParseNote {
             table: key,
-            row: table
-                .rows
-                .first()
-                .map(|r| r.key.clone())
-                .unwrap_or_default(),
-            found,
-            expected: n,
+            row,
             span: tokens[start].span.clone(),
+            kind,
         });
     }
     let mut it = cells.into_iter();

@@ -15,6 +15,8 @@ pub struct Cell {
     pub value: Value,
     /// Byte range into [`Report::text`] where `raw` stands.
     pub span: Range<usize>,
+    /// True when the cell was split by arithmetic from digits printed without separators.
+    pub inferred: bool,
 }
 
 /// A data row of a table. `cells[i]` belongs to `columns[i]`; `None` is a cell the report

@@ -17,9 +17,12 @@ pub enum Layout {
     D,
     /// PDF text: label and space-separated numbers on one line.
     F,
+    /// Web text: every table on one line, cells run together ("予以公开6000017").
+    E,
 }
 
 impl Layout {
+    /// The layouts that keep every cell separate (E does not: see [`crate::split`]).
     pub const ALL: [Layout; 5] = [Layout::A, Layout::B, Layout::C, Layout::D, Layout::F];
 }
 
@@ -287,6 +290,7 @@ impl Writer {
                 }
             }
             Layout::F => o.push_str(&format!("{}\n", texts.join(" "))),
+            Layout::E => o.push_str(&texts.concat()),
         }
     }
 
@@ -316,6 +320,10 @@ impl Writer {
                 // PDF text cannot show a blank cell; print it as 0.
                 let c: Vec<String> = cells.iter().map(|c| c.unwrap_or(0).to_string()).collect();
                 self.out.push_str(&format!("{label} {}\n", c.join(" ")));
+            }
+            Layout::E => {
+                let c: Vec<String> = cells.iter().map(|c| c.unwrap_or(0).to_string()).collect();
+                self.out.push_str(&format!("{label}{}", c.concat()));
             }
         }
     }
@@ -349,6 +357,10 @@ impl Writer {
             Layout::F => {
                 let c: Vec<String> = cells.iter().map(|c| c.unwrap_or(0).to_string()).collect();
                 o.push_str(&format!("{}\n", c.join(" ")));
+            }
+            Layout::E => {
+                let c: Vec<String> = cells.iter().map(|c| c.unwrap_or(0).to_string()).collect();
+                o.push_str(&format!("{} ", c.concat()));
             }
         }
     }

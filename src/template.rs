@@ -290,6 +290,8 @@ pub enum MatchQuality {
     Prefix,
     /// Same words with a different or missing enumeration ("予以公开" for "(一)予以公开").
     Body,
+    /// The label ends text that other cells' text runs into (web text without separators).
+    Suffix,
 }
 
 /// A folded label split into its enumeration and body, prepared once for repeated matching.
@@ -329,8 +331,18 @@ pub fn match_label(text: &str, label: &str) -> Option<MatchQuality> {
     )
 }
 
-/// [`match_label`] on prepared labels: the hot path of the parser.
+/// [`match_label`] on prepared labels: the hot path of the parser. A label may end glued
+/// text when its words are at least `min_suffix` characters long.
 pub fn match_folded(text: &Folded, label: &Folded) -> Option<MatchQuality> {
+    match_folded_suffix(text, label, 4)
+}
+
+/// [`match_folded`] with the shortest label that may end glued text.
+pub fn match_folded_suffix(
+    text: &Folded,
+    label: &Folded,
+    min_suffix: usize,
+) -> Option<MatchQuality> {
     let (t, l) = (text.text.as_str(), label.text.as_str());
     if t == l {
         return Some(MatchQuality::Exact);
@@ -348,6 +360,10 @@ pub fn match_folded(text: &Folded, label: &Folded) -> Option<MatchQuality> {
     }
     if label.body_chars >= 4 && text.body() == label.body() {
         return Some(MatchQuality::Body);
+    }
+    // Web text glues headers and labels together: "…总计商业企业…其他一、本年新收…数量".
+    if label.body_chars >= min_suffix && t.len() > l.len() && t.ends_with(l) {
+        return Some(MatchQuality::Suffix);
     }
     None
 }

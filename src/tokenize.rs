@@ -20,6 +20,9 @@ pub enum Kind {
     Blank,
     /// A structural row end: an empty line (layout A) or a `||` run (layouts B, D).
     Break,
+    /// Digits glued to text with no separator (web text, layout E: "予以公开6000017"): may
+    /// hold several cells; only the table's arithmetic can split it.
+    Run,
 }
 
 /// One token; `span` is a byte range into the text given to [`tokenize`], trimmed of
@@ -132,6 +135,13 @@ fn field(f: &str, base: usize, out: &mut Vec<Token>) {
         return;
     }
     let span = base + lead..base + lead + trimmed.len();
+    if is_zero_led_run(trimmed) {
+        out.push(Token {
+            kind: Kind::Run,
+            span,
+        });
+        return;
+    }
     if parse_value(trimmed).is_some() {
         out.push(Token {
             kind: Kind::Value,
@@ -155,7 +165,18 @@ fn field(f: &str, base: usize, out: &mut Vec<Token>) {
             continue;
         }
         let abs = span.start + wstart..span.start + wstart + word.len();
-        if parse_value(word).is_some() {
+        if is_zero_led_run(word) {
+            if let Some(t) = pending_text.take() {
+                out.push(Token {
+                    kind: Kind::Text,
+                    span: t,
+                });
+            }
+            out.push(Token {
+                kind: Kind::Run,
+                span: abs,
+            });
+        } else if parse_value(word).is_some() {
             if let Some(t) = pending_text.take() {
                 out.push(Token {
                     kind: Kind::Text,
@@ -166,11 +187,31 @@ fn field(f: &str, base: usize, out: &mut Vec<Token>) {
                 kind: Kind::Value,
                 span: abs,
             });
-        } else {
+        } else if !word
+            .chars()
+            .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
+        {
             pending_text = Some(match pending_text {
                 Some(t) => t.start..abs.end,
                 None => abs,
             });
+        } else {
+            for (kind, part) in glued_parts(word, abs.start) {
+                if kind == Kind::Text {
+                    pending_text = Some(match pending_text {
+                        Some(t) => t.start..part.end,
+                        None => part,
+                    });
+                } else {
+                    if let Some(t) = pending_text.take() {
+                        out.push(Token {
+                            kind: Kind::Text,
+                            span: t,
+                        });
+                    }
+                    out.push(Token { kind, span: part });
+                }
+            }
         }
     }
     if let Some(t) = pending_text {
@@ -179,6 +220,92 @@ fn field(f: &str, base: usize, out: &mut Vec<Token>) {
             span: t,
         });
     }
+}
+
+/// "00", "023", "000023": several digits led by a zero. No count is printed that way, so these
+/// are cells run together (web text), not one number.
+fn is_zero_led_run(word: &str) -> bool {
+    word.len() >= 2 && word.starts_with('0') && word.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Splits a word that glues digits to text ("规章000规范性文件898989", "7000007（二）部分公开")
+/// into text parts and digit runs. Enumerations stay with their label: in "00000002.其他法律",
+/// the "2." is the item number, not a cell. A word without digits is one text part.
+fn glued_parts(word: &str, base: usize) -> Vec<(Kind, Range<usize>)> {
+    let is_digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
+    if !word.chars().any(is_digit) {
+        return vec![(Kind::Text, base..base + word.len())];
+    }
+    let chars: Vec<(usize, char)> = word.char_indices().collect();
+    let end_of = |i: usize| chars.get(i).map_or(word.len(), |(b, _)| *b);
+    let mut parts: Vec<(Kind, Range<usize>)> = Vec::new();
+    let push = |kind: Kind, r: Range<usize>, parts: &mut Vec<(Kind, Range<usize>)>| {
+        if r.is_empty() {
+            return;
+        }
+        match parts.last_mut() {
+            Some((k, last)) if *k == Kind::Text && kind == Kind::Text && last.end == r.start => {
+                last.end = r.end
+            }
+            _ => parts.push((kind, r)),
+        }
+    };
+    let mut i = 0;
+    while i < chars.len() {
+        if !is_digit(chars[i].1) {
+            let start = i;
+            while i < chars.len() && !is_digit(chars[i].1) {
+                i += 1;
+            }
+            push(
+                Kind::Text,
+                base + end_of(start)..base + end_of(i),
+                &mut parts,
+            );
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && is_digit(chars[i].1) {
+            i += 1;
+        }
+        // A decimal part belongs to the number ("394432.52元").
+        if i + 1 < chars.len() && matches!(chars[i].1, '.' | '．') && is_digit(chars[i + 1].1) {
+            i += 1;
+            while i < chars.len() && is_digit(chars[i].1) {
+                i += 1;
+            }
+            push(
+                Kind::Run,
+                base + end_of(start)..base + end_of(i),
+                &mut parts,
+            );
+            continue;
+        }
+        // An enumeration: the last digit before "." or "、" and text ("2.其他", "1、申请人").
+        let numbered = i < chars.len()
+            && matches!(chars[i].1, '.' | '．' | '、')
+            && chars.get(i + 1).is_none_or(|(_, c)| !is_digit(*c));
+        if numbered {
+            push(
+                Kind::Run,
+                base + end_of(start)..base + end_of(i - 1),
+                &mut parts,
+            );
+            push(
+                Kind::Text,
+                base + end_of(i - 1)..base + end_of(i + 1),
+                &mut parts,
+            );
+            i += 1;
+            continue;
+        }
+        push(
+            Kind::Run,
+            base + end_of(start)..base + end_of(i),
+            &mut parts,
+        );
+    }
+    parts
 }
 
 #[cfg(test)]
@@ -237,6 +364,27 @@ mod tests {
                 (Kind::Blank, ""),
                 (Kind::Value, "7")
             ]
+        );
+    }
+
+    #[test]
+    fn layout_e_glued_digits() {
+        let t = "规章000规范性文件898989（三）不予公开1.属于国家秘密00000002.其他法律";
+        assert_eq!(
+            kinds(t),
+            vec![
+                (Kind::Text, "规章"),
+                (Kind::Run, "000"),
+                (Kind::Text, "规范性文件"),
+                (Kind::Run, "898989"),
+                (Kind::Text, "（三）不予公开1.属于国家秘密"),
+                (Kind::Run, "0000000"),
+                (Kind::Text, "2.其他法律"),
+            ]
+        );
+        assert_eq!(
+            kinds("政府集中采购13575394432.52元")[1],
+            (Kind::Run, "13575394432.52")
         );
     }
 

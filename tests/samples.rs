@@ -395,3 +395,75 @@ fn sample_004_every_cell() {
     assert_cells(&a, S004);
     assert!(a.findings.is_empty(), "{:?}", a.findings);
 }
+
+/// Layout E, from a real government web page: cells run together with no separator
+/// (`（一）予以公开7000007`). Rows whose total decides the split are recovered and marked
+/// inferred; table 二 has no arithmetic, so its glued rows stay empty with a warning.
+#[test]
+fn web_text_with_cells_run_together() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/web_text_cells_run_together.txt");
+    let a = audit_file(
+        &path,
+        &Templates::embedded().unwrap(),
+        &ReadOptions::default(),
+    );
+    assert_cells(&a, WEB);
+    assert!(errors(&a).is_empty(), "{:?}", errors(&a));
+    let report = a.report.as_ref().unwrap();
+    let granted = report
+        .table(TableKey::Applications)
+        .unwrap()
+        .row("granted")
+        .unwrap();
+    assert!(granted.cells.iter().flatten().all(|c| c.inferred));
+    assert_eq!(granted.cells[0].as_ref().unwrap().raw, "7");
+    let rules = |r: &str| a.findings.iter().filter(|f| f.rule == r).count();
+    assert_eq!(
+        rules("unsplit_digits"),
+        7,
+        "normative_docs, licensing, other_services, penalty, enforcement, fees, procurement"
+    );
+    assert_eq!(
+        rules("inferred_split"),
+        23 + 1 + 1,
+        "every application row, table 四, and 规章000"
+    );
+}
+const WEB: &str = r#"
+meta template=2019 year=2019 agency=平潭综合实验区
+active rules 0 0 0
+active normative_docs _ _ _
+active licensing _ _ _
+active other_services _ _ _
+active penalty _ _ _
+active enforcement _ _ _
+active fees _ _
+active procurement _ _
+applications new 23 0 0 0 0 0 23
+applications carried_over 0 0 0 0 0 0 0
+applications granted 7 0 0 0 0 0 7
+applications partial 1 0 0 0 0 0 1
+applications withheld.state_secret 0 0 0 0 0 0 0
+applications withheld.law_prohibited 0 0 0 0 0 0 0
+applications withheld.three_safety 0 0 0 0 0 0 0
+applications withheld.third_party 0 0 0 0 0 0 0
+applications withheld.internal_affairs 0 0 0 0 0 0 0
+applications withheld.process_info 0 0 0 0 0 0 0
+applications withheld.enforcement_file 0 0 0 0 0 0 0
+applications withheld.inquiry 0 0 0 0 0 0 0
+applications unavailable.not_held 7 0 0 0 0 0 7
+applications unavailable.needs_creation 0 0 0 0 0 0 0
+applications unavailable.unclear 5 0 0 0 0 0 5
+applications not_processed.petition 0 0 0 0 0 0 0
+applications not_processed.duplicate 3 0 0 0 0 0 3
+applications not_processed.publication 0 0 0 0 0 0 0
+applications not_processed.excessive 0 0 0 0 0 0 0
+applications not_processed.confirm 0 0 0 0 0 0 0
+applications other 0 0 0 0 0 0 0
+applications total 23 0 0 0 0 0 23
+applications carried_forward 0 0 0 0 0 0 0
+review reconsideration 0 0 0 0 0
+review litigation_direct 0 0 0 0 0
+review litigation_after 0 0 0 0 0
+"#;

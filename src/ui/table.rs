@@ -147,6 +147,10 @@ pub fn draw(f: &mut Frame, s: &State, r: Rect, cfg: &Config) {
                         }
                         None => Style::new(),
                     };
+                    if cell.is_some_and(|c| c.inferred) {
+                        // Split by arithmetic from digits printed without separators.
+                        style = style.add_modifier(Modifier::ITALIC);
+                    }
                     if corrected {
                         style = style.patch(cfg.theme.corrected_cell());
                     }
