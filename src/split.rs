@@ -41,169 +41,115 @@ fn digit_value(c: char) -> u32 {
 
 /// Splits `pieces` into exactly `n` cells satisfying every relation in `rels`.
 pub fn split(pieces: &[Piece], n: usize, rels: &[RowRelation]) -> Split {
-    let mut found: Vec<Vec<Vec<Range<usize>>>> = Vec::new();
-    let mut tried = 0usize;
-    let mut current: Vec<Vec<Range<usize>>> = Vec::new();
-    let mut values: Vec<f64> = Vec::new();
-    let min_rest: Vec<usize> = (0..=pieces.len()).map(|i| pieces[i..].len()).collect();
-    let max_rest: Vec<usize> = (0..=pieces.len())
-        .map(|i| {
-            pieces[i..]
-                .iter()
-                .map(|p| if let Piece::Run(d, _) = p { d.len() } else { 1 })
-                .sum()
-        })
-        .collect();
-    walk(
+    let width = |p: &Piece| if let Piece::Run(d, _) = p { d.len() } else { 1 };
+    let mut search = Search {
         pieces,
-        0,
         n,
         rels,
-        &min_rest,
-        &max_rest,
-        &mut current,
-        &mut values,
-        &mut found,
-        &mut tried,
-    );
-    if tried > LIMIT {
-        return Split::Ambiguous(found.len().max(2));
+        min_rest: (0..=pieces.len()).map(|i| pieces.len() - i).collect(),
+        max_rest: (0..=pieces.len())
+            .map(|i| pieces[i..].iter().map(width).sum())
+            .collect(),
+        current: Vec::new(),
+        values: Vec::new(),
+        found: Vec::new(),
+        tried: 0,
+    };
+    search.piece(0);
+    if search.tried > LIMIT {
+        return Split::Ambiguous(search.found.len().max(2));
     }
-    match found.len() {
-        1 => Split::Unique(found.pop().unwrap_or_default()),
+    match search.found.len() {
+        1 => Split::Unique(search.found.pop().unwrap_or_default()),
         k => Split::Ambiguous(k),
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn walk(
-    pieces: &[Piece],
-    i: usize,
+/// A depth-first search over the ways to cut the pieces; stops at the second solution.
+struct Search<'a> {
+    pieces: &'a [Piece],
     n: usize,
-    rels: &[RowRelation],
-    min_rest: &[usize],
-    max_rest: &[usize],
-    current: &mut Vec<Vec<Range<usize>>>,
-    values: &mut Vec<f64>,
-    found: &mut Vec<Vec<Vec<Range<usize>>>>,
-    tried: &mut usize,
-) {
-    if *tried > LIMIT || found.len() > 1 {
-        return;
-    }
-    let have = values.len();
-    if i == pieces.len() {
-        *tried += 1;
-        if have == n
-            && rels
-                .iter()
-                .all(|(s, c)| (values[*s] - c.iter().map(|k| values[*k]).sum::<f64>()).abs() < 1e-6)
-        {
-            found.push(current.clone());
-        }
-        return;
-    }
-    if have + min_rest[i] > n || have + max_rest[i] < n {
-        return;
-    }
-    match &pieces[i] {
-        Piece::Cell(v) => {
-            values.push(*v);
-            // One cell, already separated: its range is the token's own (unused here).
-            current.push(std::iter::once(0..0).collect());
-            walk(
-                pieces,
-                i + 1,
-                n,
-                rels,
-                min_rest,
-                max_rest,
-                current,
-                values,
-                found,
-                tried,
-            );
-            current.pop();
-            values.pop();
-        }
-        Piece::Run(digits, end) => {
-            // Choose the cut points of this run, one cell at a time.
-            let mut parts: Vec<Range<usize>> = Vec::new();
-            cut(
-                digits, *end, 0, pieces, i, n, rels, min_rest, max_rest, current, values, found,
-                tried, &mut parts,
-            );
-        }
-    }
+    rels: &'a [RowRelation],
+    /// Fewest and most cells the pieces from index i on can become.
+    min_rest: Vec<usize>,
+    max_rest: Vec<usize>,
+    /// Cell ranges chosen so far, per piece, and their numbers.
+    current: Vec<Vec<Range<usize>>>,
+    values: Vec<f64>,
+    found: Vec<Vec<Vec<Range<usize>>>>,
+    tried: usize,
 }
 
-#[allow(clippy::too_many_arguments)]
-fn cut(
-    digits: &[(usize, char)],
-    end: usize,
-    from: usize,
-    pieces: &[Piece],
-    i: usize,
-    n: usize,
-    rels: &[RowRelation],
-    min_rest: &[usize],
-    max_rest: &[usize],
-    current: &mut Vec<Vec<Range<usize>>>,
-    values: &mut Vec<f64>,
-    found: &mut Vec<Vec<Vec<Range<usize>>>>,
-    tried: &mut usize,
-    parts: &mut Vec<Range<usize>>,
-) {
-    if from == digits.len() {
-        current.push(parts.clone());
-        walk(
-            pieces,
-            i + 1,
-            n,
-            rels,
-            min_rest,
-            max_rest,
-            current,
-            values,
-            found,
-            tried,
-        );
-        current.pop();
-        return;
-    }
-    let byte_at = |k: usize| digits.get(k).map_or(end, |(b, _)| *b);
-    let max_len = if digits[from].1 == '0' || digits[from].1 == '０' {
-        1
-    } else {
-        digits.len() - from
-    };
-    for len in 1..=max_len {
-        if values.len() + 1 > n {
-            break;
+impl Search<'_> {
+    fn piece(&mut self, i: usize) {
+        if self.tried > LIMIT || self.found.len() > 1 {
+            return;
         }
-        let v: f64 = digits[from..from + len]
-            .iter()
-            .fold(0.0, |acc, (_, c)| acc * 10.0 + f64::from(digit_value(*c)));
-        values.push(v);
-        parts.push(byte_at(from)..byte_at(from + len));
-        cut(
-            digits,
-            end,
-            from + len,
-            pieces,
-            i,
-            n,
-            rels,
-            min_rest,
-            max_rest,
-            current,
-            values,
-            found,
-            tried,
-            parts,
-        );
-        parts.pop();
-        values.pop();
+        let have = self.values.len();
+        if i == self.pieces.len() {
+            self.tried += 1;
+            let adds_up = |(s, c): &RowRelation| {
+                (self.values[*s] - c.iter().map(|k| self.values[*k]).sum::<f64>()).abs() < 1e-6
+            };
+            if have == self.n && self.rels.iter().all(adds_up) {
+                self.found.push(self.current.clone());
+            }
+            return;
+        }
+        if have + self.min_rest[i] > self.n || have + self.max_rest[i] < self.n {
+            return;
+        }
+        match &self.pieces[i] {
+            Piece::Cell(v) => {
+                self.values.push(*v);
+                // One cell, already separated: its range is the token's own (unused here).
+                self.current.push(std::iter::once(0..0).collect());
+                self.piece(i + 1);
+                self.current.pop();
+                self.values.pop();
+            }
+            Piece::Run(digits, end) => {
+                let mut parts = Vec::new();
+                self.cut(i, digits, *end, 0, &mut parts);
+            }
+        }
+    }
+
+    /// Chooses the next cell of run `i`, starting at digit `from`.
+    fn cut(
+        &mut self,
+        i: usize,
+        digits: &[(usize, char)],
+        end: usize,
+        from: usize,
+        parts: &mut Vec<Range<usize>>,
+    ) {
+        if from == digits.len() {
+            self.current.push(parts.clone());
+            self.piece(i + 1);
+            self.current.pop();
+            return;
+        }
+        let byte_at = |k: usize| digits.get(k).map_or(end, |(b, _)| *b);
+        // A cell of several digits never starts with 0.
+        let max_len = if matches!(digits[from].1, '0' | '０') {
+            1
+        } else {
+            digits.len() - from
+        };
+        for len in 1..=max_len {
+            if self.values.len() + 1 > self.n {
+                break;
+            }
+            let v = digits[from..from + len]
+                .iter()
+                .fold(0.0, |acc, (_, c)| acc * 10.0 + f64::from(digit_value(*c)));
+            self.values.push(v);
+            parts.push(byte_at(from)..byte_at(from + len));
+            self.cut(i, digits, end, from + len, parts);
+            parts.pop();
+            self.values.pop();
+        }
     }
 }
 

@@ -14,8 +14,16 @@ fn templates() -> Templates {
     Templates::embedded().expect("embedded templates load")
 }
 
-/// Parses `text` with template `id` and returns every cell as the synthetic tables hold them.
-fn parsed_tables(text: &str, id: &str) -> (Tables, Vec<gouji::checker::Finding>) {
+/// Parses `text` with template `id`: every cell as the synthetic tables hold them (integers;
+/// anything else as `None`), the parser's notes, and the findings.
+fn parse_synthetic(
+    text: &str,
+    id: &str,
+) -> (
+    Tables,
+    Vec<gouji::parser::ParseNote>,
+    Vec<gouji::checker::Finding>,
+) {
     let ts = templates();
     let t = ts.get(id).expect("template");
     let parsed = parse_with(PathBuf::from("synthetic.txt"), text.to_string(), "UTF-8", t);
@@ -34,7 +42,12 @@ fn parsed_tables(text: &str, id: &str) -> (Tables, Vec<gouji::checker::Finding>)
             rows.push((table.key, row.key.clone(), cells));
         }
     }
-    (Tables { rows }, findings)
+    (Tables { rows }, parsed.notes, findings)
+}
+
+fn parsed_tables(text: &str, id: &str) -> (Tables, Vec<gouji::checker::Finding>) {
+    let (tables, _, findings) = parse_synthetic(text, id);
+    (tables, findings)
 }
 
 fn layout() -> impl Strategy<Value = Layout> {
@@ -95,33 +108,6 @@ proptest! {
     }
 }
 
-/// Parses a report and returns every row's cells with whether the parser left a note on it.
-fn parsed_rows(text: &str, id: &str) -> (Tables, Vec<gouji::parser::ParseNote>) {
-    let ts = templates();
-    let t = ts.get(id).unwrap();
-    let parsed = parse_with(PathBuf::from("e.txt"), text.to_string(), "UTF-8", t);
-    let mut rows = Vec::new();
-    for table in &parsed.report.tables {
-        for row in &table.rows {
-            let cells = row
-                .cells
-                .iter()
-                .map(|c| {
-                    c.as_ref().and_then(|c| {
-                        if let Value::Int(i) = c.value {
-                            Some(i)
-                        } else {
-                            None
-                        }
-                    })
-                })
-                .collect();
-            rows.push((table.key, row.key.clone(), cells));
-        }
-    }
-    (Tables { rows }, parsed.notes)
-}
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
@@ -134,7 +120,7 @@ proptest! {
         let t = ts.get(id).unwrap();
         let truth = consistent(t, &mut Rng::new(seed));
         let text = render(t, &truth, Layout::E, "测试区人民政府", if id == "2019" { 2020 } else { 2022 });
-        let (parsed, notes) = parsed_rows(&text, id);
+        let (parsed, notes, _) = parse_synthetic(&text, id);
         let rows = parsed.rows;
         let mut exact = 0;
         for (table, row, cells) in &rows {
