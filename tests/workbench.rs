@@ -549,3 +549,45 @@ fn clicking_a_finding_selects_its_cells() {
     let sel = app.state.selected_cell().unwrap();
     assert_eq!((sel.row.as_str(), sel.column.as_str()), ("total", "total"));
 }
+
+#[test]
+fn failed_saves_leave_the_undo_history_intact() {
+    let dir = samples_copy();
+    let mut app = app(dir.path(), (160, 45));
+    let path = dir.path().join(format!("{S000}.gouji.toml"));
+    keys(&mut app, "\t\te44");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.state.undo.len(), 1);
+    // Make the annotation path unwritable: a directory where the file should be.
+    std::fs::remove_file(&path).unwrap();
+    std::fs::create_dir(&path).unwrap();
+    keys(&mut app, "r");
+    assert!(
+        app.state.status.starts_with("not saved:"),
+        "{}",
+        app.state.status
+    );
+    assert_eq!(
+        app.state.undo.len(),
+        1,
+        "a change that was not written is not undoable"
+    );
+    key(&mut app, KeyCode::Char('u'));
+    assert!(
+        app.state.status.starts_with("not saved:"),
+        "{}",
+        app.state.status
+    );
+    assert_eq!(
+        (app.state.undo.len(), app.state.redo.len()),
+        (1, 0),
+        "the failed undo stays undoable"
+    );
+    // Once the file can be written again, the same undo works.
+    std::fs::remove_dir(&path).unwrap();
+    key(&mut app, KeyCode::Char('u'));
+    assert_eq!((app.state.undo.len(), app.state.redo.len()), (0, 1));
+    let saved: Annotations = toml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(saved.corrections(), 0);
+    assert_eq!(app.state.audit().unwrap().errors(), 4);
+}

@@ -109,9 +109,32 @@ impl App {
         match update(&mut self.state, msg) {
             Effect::None => true,
             Effect::Quit => false,
-            Effect::Save { entry, op } => {
-                let result = self.save(entry, &op);
-                update(&mut self.state, Msg::Saved(entry, result));
+            Effect::Save { entry, op, history } => {
+                let before = self
+                    .state
+                    .entries
+                    .get(entry)
+                    .and_then(|e| e.audit.as_ref())
+                    .and_then(|a| a.annotations.as_ref())
+                    .map(|l| Box::new(l.annotations.clone()));
+                // Without annotations there is nothing to save into; the error path puts a
+                // popped undo/redo snapshot back (`before` is not used there).
+                let (result, before) = match before {
+                    Some(b) => (self.save(entry, &op), b),
+                    None => (
+                        Err("the report is not loaded".to_string()),
+                        Box::new(crate::annotations::Annotations::new("", "")),
+                    ),
+                };
+                update(
+                    &mut self.state,
+                    Msg::Saved {
+                        entry,
+                        result,
+                        history,
+                        before,
+                    },
+                );
                 true
             }
         }

@@ -109,7 +109,20 @@ pub enum Effect {
     Save {
         entry: usize,
         op: Op,
+        history: History,
     },
+}
+
+/// How a save changes the undo history once it has succeeded. Nothing moves before that:
+/// a change that was not written must not be undoable, and a failed undo must stay undoable.
+#[derive(Debug, Clone, PartialEq)]
+pub enum History {
+    /// A new change: its previous state goes on the undo stack; redo is cleared.
+    Change,
+    /// An undo of `.0`, popped from the undo stack (put back if the save fails).
+    Undo(Box<Annotations>),
+    /// A redo of `.0`, popped from the redo stack.
+    Redo(Box<Annotations>),
 }
 
 /// Messages that are not key actions.
@@ -118,8 +131,14 @@ pub enum Msg {
     Action(Action),
     /// A report finished loading in the background.
     Loaded(usize, Box<Audit>),
-    /// A save finished: the new annotations, or why nothing was written.
-    Saved(usize, Result<Loaded, String>),
+    /// A save finished: the new annotations, or why nothing was written; `before` is the
+    /// state the save replaced.
+    Saved {
+        entry: usize,
+        result: Result<Loaded, String>,
+        history: History,
+        before: Box<Annotations>,
+    },
     /// A key for the open text area.
     EditorKey(crossterm::event::KeyEvent),
     /// Mouse click at a position (column, row) of the screen.
@@ -519,12 +538,11 @@ impl State {
         let Some(loaded) = self.writable() else {
             return Effect::None;
         };
-        let before = loaded.annotations.clone();
-        self.undo.push((self.open, before));
-        self.redo.clear();
+        let _ = loaded;
         Effect::Save {
             entry: self.open,
             op,
+            history: History::Change,
         }
     }
 }
@@ -574,12 +592,25 @@ pub fn update(s: &mut State, msg: Msg) -> Effect {
                     .unwrap_or(s.list_cursor);
             }
         }
-        Msg::Saved(i, result) => match result {
+        Msg::Saved {
+            entry: i,
+            result,
+            history,
+            before,
+        } => match result {
             Ok(loaded) => {
                 let templates = s.templates.clone();
                 if let Some(a) = s.entries.get_mut(i).and_then(|e| e.audit.as_mut()) {
                     a.annotations = Some(loaded);
                     recheck(a, &templates);
+                }
+                match history {
+                    History::Change => {
+                        s.undo.push((i, *before));
+                        s.redo.clear();
+                    }
+                    History::Undo(_) => s.redo.push((i, *before)),
+                    History::Redo(_) => s.undo.push((i, *before)),
                 }
                 if i == s.open && s.status.is_empty() {
                     s.status = format!(
@@ -589,7 +620,11 @@ pub fn update(s: &mut State, msg: Msg) -> Effect {
                 }
             }
             Err(e) => {
-                s.undo.pop();
+                match history {
+                    History::Change => {}
+                    History::Undo(snapshot) => s.undo.push((i, *snapshot)),
+                    History::Redo(snapshot) => s.redo.push((i, *snapshot)),
+                }
                 s.status = format!("not saved: {e}");
             }
         },
@@ -773,39 +808,33 @@ fn action(s: &mut State, a: Action) -> Effect {
             return s.change(Op::SetStatus(if now == want { Status::Todo } else { want }));
         }
         Action::Undo | Action::Redo => {
-            let (from, to) = if a == Action::Undo {
-                (&mut s.undo, &mut s.redo)
-            } else {
-                (&mut s.redo, &mut s.undo)
-            };
-            let Some((entry, snapshot)) = from.pop() else {
-                s.status = if a == Action::Undo {
+            let undo = a == Action::Undo;
+            let stack = if undo { &mut s.undo } else { &mut s.redo };
+            let Some((entry, snapshot)) = stack.pop() else {
+                s.status = if undo {
                     "nothing to undo".into()
                 } else {
                     "nothing to redo".into()
                 };
                 return Effect::None;
             };
-            let Some(current) = s
-                .entries
-                .get(entry)
-                .and_then(|e| e.audit.as_ref())
-                .and_then(|a| a.annotations.as_ref())
-            else {
-                return Effect::None;
-            };
-            to.push((entry, current.annotations.clone()));
             if entry != s.open {
                 s.open_entry(entry);
             }
-            s.status = if a == Action::Undo {
+            s.status = if undo {
                 "undone".into()
             } else {
                 "redone".into()
             };
+            let history = if undo {
+                History::Undo(Box::new(snapshot.clone()))
+            } else {
+                History::Redo(Box::new(snapshot.clone()))
+            };
             return Effect::Save {
                 entry,
                 op: Op::Replace(Box::new(snapshot)),
+                history,
             };
         }
         Action::Search => {
