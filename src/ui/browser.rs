@@ -9,7 +9,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::config::Config;
 use super::state::{Pane, State};
-use super::view::{block, fit_width, pad, status_mark};
+use super::view::{pad, status_mark, titled};
 
 pub fn draw(f: &mut Frame, s: &State, r: Rect, cfg: &Config) {
     let vis = s.visible();
@@ -20,13 +20,7 @@ pub fn draw(f: &mut Frame, s: &State, r: Rect, cfg: &Config) {
         s.entries.len(),
         s.filter.label()
     );
-    let b = block(
-        fit_width(&title, r.width.saturating_sub(2) as usize),
-        s.focus == Pane::Files,
-        cfg,
-    );
-    let inner = b.inner(r);
-    f.render_widget(b, r);
+    let inner = titled(f, r, &title, s.focus == Pane::Files, cfg);
     let h = inner.height as usize;
     let w = inner.width as usize;
     let first = s.list_cursor.saturating_sub(h.saturating_sub(1));

@@ -185,11 +185,6 @@ impl Keymap {
             .map(|(k, _)| k.label())
             .collect()
     }
-
-    /// The key to press for `action` given as a chararacter sequence to a terminal, for tests.
-    pub fn first_key(&self, action: Action) -> Option<String> {
-        self.keys_for(action).into_iter().next()
-    }
 }
 
 #[cfg(test)]

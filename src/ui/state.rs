@@ -376,9 +376,12 @@ impl State {
         }
     }
 
-    /// Rows of text the raw pane shows (an estimate from the terminal size, for scrolling).
+    /// Rows of text the raw pane shows, from the same layout the view draws (when the pane is
+    /// hidden behind another zoomed pane, the height it will have when shown).
     pub fn raw_height(&self) -> usize {
-        (self.size.1 as usize).saturating_sub(3).max(1)
+        super::view::layout(self.size, self.zoom, Pane::Raw, self.max_columns())
+            .raw
+            .map_or(1, |r| r.height.saturating_sub(2).max(1) as usize)
     }
 
     fn move_files(&mut self, delta: isize) {
@@ -456,14 +459,7 @@ impl State {
             _ => {}
         }
         // Cross into the next (previous) visible report that has findings.
-        let vis = self.visible();
-        let pos = vis.iter().position(|&i| i == self.open);
-        let order: Vec<usize> = match (pos, forward) {
-            (Some(p), true) => vis[p + 1..].to_vec(),
-            (Some(p), false) => vis[..p].iter().rev().copied().collect(),
-            (None, _) => vis.clone(),
-        };
-        for i in order {
+        for i in self.reports_after(forward) {
             let count = self.entries[i]
                 .audit
                 .as_ref()
@@ -483,16 +479,19 @@ impl State {
         self.status = "no more findings".into();
     }
 
-    /// Steps to the next (previous) visible report that could be read.
-    fn step_report(&mut self, forward: bool) {
+    /// The visible reports after (or, backwards, before) the open one, nearest first.
+    fn reports_after(&self, forward: bool) -> Vec<usize> {
         let vis = self.visible();
-        let pos = vis.iter().position(|&i| i == self.open);
-        let candidates: Vec<usize> = match (pos, forward) {
+        match (vis.iter().position(|&i| i == self.open), forward) {
             (Some(p), true) => vis[p + 1..].to_vec(),
             (Some(p), false) => vis[..p].iter().rev().copied().collect(),
-            (None, _) => vis.clone(),
-        };
-        let next = candidates.into_iter().find(|&i| {
+            (None, _) => vis,
+        }
+    }
+
+    /// Steps to the next (previous) visible report that could be read.
+    fn step_report(&mut self, forward: bool) {
+        let next = self.reports_after(forward).into_iter().find(|&i| {
             self.entries[i]
                 .audit
                 .as_ref()

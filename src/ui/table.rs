@@ -15,7 +15,7 @@ use crate::text::Value;
 
 use super::config::Config;
 use super::state::{GridLine, Pane, State};
-use super::view::{CELL_W, LABEL_W, block, fit_width, pad};
+use super::view::{CELL_W, LABEL_W, fit_width, pad, titled};
 
 fn heading(t: TableKey) -> &'static str {
     match t {
@@ -59,13 +59,7 @@ pub fn draw(f: &mut Frame, s: &State, r: Rect, cfg: &Config) {
             .map_or("(no template)".to_string(), |t| format!("template {t}")),
         report.year.map_or(String::new(), |y| y.to_string())
     );
-    let b = block(
-        fit_width(&title, r.width.saturating_sub(2) as usize),
-        focused,
-        cfg,
-    );
-    let inner = b.inner(r);
-    f.render_widget(b, r);
+    let inner = titled(f, r, &title, focused, cfg);
 
     // Severity of each cell: the worst finding naming it.
     let mut severity: BTreeMap<CellRef, Severity> = BTreeMap::new();

@@ -14,7 +14,6 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 use crate::annotations::Status;
 use crate::audit::Audit;
 use crate::checker::Severity;
-use crate::report::CellRef;
 use crate::template::TableKey;
 use crate::text::Value;
 
@@ -39,14 +38,20 @@ pub struct Areas {
 }
 
 pub fn areas(s: &State) -> Areas {
-    let area = Rect::new(0, 0, s.size.0, s.size.1);
+    layout(s.size, s.zoom, s.focus, s.max_columns())
+}
+
+/// The layout for a screen of `size`: three panes side by side from [`WIDE`] columns unless
+/// zoomed, else the `focus` pane under a tab bar. `columns` is the widest table row, in cells.
+pub fn layout(size: (u16, u16), zoom: bool, focus: Pane, columns: usize) -> Areas {
+    let area = Rect::new(0, 0, size.0, size.1);
     let [main, status] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
     let mut a = Areas {
         status,
         ..Areas::default()
     };
-    if area.width >= WIDE && !s.zoom {
-        let table_w = 2 + (LABEL_W + s.max_columns().max(7) * CELL_W) as u16 + 1;
+    if area.width >= WIDE && !zoom {
+        let table_w = 2 + (LABEL_W + columns.max(7) * CELL_W) as u16 + 1;
         let [f, r, t] = Layout::horizontal([
             Constraint::Length(32),
             Constraint::Min(30),
@@ -60,13 +65,25 @@ pub fn areas(s: &State) -> Areas {
         let [tabs, body] =
             Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(main);
         a.tabs = Some(tabs);
-        match s.focus {
+        match focus {
             Pane::Files => a.files = Some(body),
             Pane::Raw => a.raw = Some(body),
             Pane::Table => a.table = Some(body),
         }
     }
     a
+}
+
+/// Draws a pane's bordered, titled block and returns the area inside it.
+pub fn titled(f: &mut Frame, r: Rect, title: &str, focused: bool, cfg: &Config) -> Rect {
+    let b = block(
+        fit_width(title, r.width.saturating_sub(2) as usize),
+        focused,
+        cfg,
+    );
+    let inner = b.inner(r);
+    f.render_widget(b, r);
+    inner
 }
 
 fn inner(r: Rect) -> Rect {
@@ -310,13 +327,7 @@ fn draw_raw(f: &mut Frame, s: &State, r: Rect, cfg: &Config) {
         s.entries[s.open].name,
         report.encoding
     );
-    let b = block(
-        fit_width(&title, r.width.saturating_sub(2) as usize),
-        focused,
-        cfg,
-    );
-    let inner = b.inner(r);
-    f.render_widget(b, r);
+    let inner = titled(f, r, &title, focused, cfg);
     let (err_lines, warn_lines, finding_spans) = marked_lines(a);
     let selected = s.selected_span();
     let search = s.search.as_ref();
@@ -576,9 +587,4 @@ pub fn status_mark(st: Status) -> &'static str {
         Status::Reviewed => "R",
         Status::Flagged => "F",
     }
-}
-
-/// Cell reference helper for the table view.
-pub fn cref(t: TableKey, row: &str, col: &str) -> CellRef {
-    CellRef::new(t, row, col)
 }
