@@ -10,7 +10,7 @@ use std::ops::Range;
 
 use crate::parser::{NoteKind, ParseNote};
 use crate::report::{Report, Row, Table};
-use crate::template::{ForEach, RelationSpec, TableKey, TableSpec, Template, key_matches};
+use crate::template::{ForEach, Key, RelationSpec, TableKey, TableSpec, Template, key_matches};
 use crate::text::{Value, format_num};
 
 /// How serious a finding is.
@@ -33,21 +33,21 @@ impl Severity {
 /// The cell and value that would satisfy every failing relation the cell is part of.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Suggestion {
-    pub row: String,
-    pub column: String,
+    pub row: Key,
+    pub column: Key,
     pub value: f64,
     /// Ids of the relations the value satisfies.
-    pub resolves: Vec<String>,
+    pub resolves: Vec<Key>,
 }
 
 /// One problem with a report.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
-    pub rule: String,
+    pub rule: Key,
     pub severity: Severity,
     pub table: TableKey,
     /// (row key, column key) of every cell the finding involves.
-    pub cells: Vec<(String, String)>,
+    pub cells: Vec<(Key, Key)>,
     pub expected: Option<f64>,
     pub found: Option<f64>,
     pub message: String,
@@ -59,9 +59,9 @@ pub struct Finding {
 }
 
 impl Finding {
-    fn warning(rule: &str, table: TableKey, message: String) -> Finding {
+    fn warning(rule: Key, table: TableKey, message: String) -> Finding {
         Finding {
-            rule: rule.into(),
+            rule,
             severity: Severity::Warning,
             table,
             cells: Vec::new(),
@@ -115,7 +115,7 @@ fn check_relation(rel: &RelationSpec, spec: &TableSpec, table: &Table, out: &mut
                 table
                     .rows
                     .iter()
-                    .filter(|r| r.found() && pats.iter().any(|p| key_matches(p, &r.key)))
+                    .filter(|r| r.found() && pats.iter().any(|p| key_matches(p, r.key)))
                     .collect()
             };
             let stated = pick(&rel.stated);
@@ -125,38 +125,38 @@ fn check_relation(rel: &RelationSpec, spec: &TableSpec, table: &Table, out: &mut
                 table
                     .rows
                     .iter()
-                    .any(|r| r.found() && key_matches(p, &r.key))
+                    .any(|r| r.found() && key_matches(p, r.key))
             });
             if !stated_complete || computed.is_empty() {
                 return;
             }
             for col in &spec.columns {
-                let found: f64 = stated.iter().map(|r| num(r, &col.key)).sum();
-                let expected: f64 = computed.iter().map(|r| num(r, &col.key)).sum();
+                let found: f64 = stated.iter().map(|r| num(r, col.key)).sum();
+                let expected: f64 = computed.iter().map(|r| num(r, col.key)).sum();
                 if close(found, expected) {
                     continue;
                 }
-                let cells: Vec<(String, String)> = stated
+                let cells: Vec<(Key, Key)> = stated
                     .iter()
                     .chain(&computed)
-                    .filter(|r| r.cell(&col.key).is_some())
-                    .map(|r| (r.key.clone(), col.key.clone()))
+                    .filter(|r| r.cell(col.key).is_some())
+                    .map(|r| (r.key, col.key))
                     .collect();
-                let stated_cells = stated.iter().filter(|r| r.cell(&col.key).is_some()).count();
+                let stated_cells = stated.iter().filter(|r| r.cell(col.key).is_some()).count();
                 let stated_names = names(&stated, spec);
                 let computed_names = if computed.len() > 3 {
                     "the result rows".to_string()
                 } else {
                     names(&computed, spec)
                 };
-                let label = col.labels.first().map_or(col.key.as_str(), String::as_str);
+                let label = col.labels.first().map_or(col.key, String::as_str);
                 out.push(Finding {
-                    rule: rel.id.clone(),
+                    rule: rel.id,
                     severity: Severity::Error,
                     table: table.key,
                     span: stated
                         .first()
-                        .and_then(|r| r.cell(&col.key))
+                        .and_then(|r| r.cell(col.key))
                         .map(|c| c.span.clone()),
                     cells,
                     expected: Some(expected),
@@ -174,9 +174,10 @@ fn check_relation(rel: &RelationSpec, spec: &TableSpec, table: &Table, out: &mut
         }
         ForEach::Row => {
             for row in table.rows.iter().filter(|r| r.found()) {
-                let cols = |pats: &[String]| -> Vec<&String> {
+                let cols = |pats: &[String]| -> Vec<Key> {
                     row.columns
                         .iter()
+                        .copied()
                         .filter(|c| pats.iter().any(|p| key_matches(p, c)))
                         .collect()
                 };
@@ -197,13 +198,11 @@ fn check_relation(rel: &RelationSpec, spec: &TableSpec, table: &Table, out: &mut
                     .iter()
                     .chain(&computed)
                     .filter(|c| row.cell(c).is_some())
-                    .map(|c| (row.key.clone(), (*c).clone()))
+                    .map(|c| (row.key, *c))
                     .collect();
-                let short = spec
-                    .row(&row.key)
-                    .map_or(row.key.as_str(), |r| r.short.as_str());
+                let short = spec.row(row.key).map_or(row.key, |r| r.short.as_str());
                 out.push(Finding {
-                    rule: rel.id.clone(),
+                    rule: rel.id,
                     severity: Severity::Error,
                     table: table.key,
                     span: row.cell(stated[0]).map(|c| c.span.clone()),
@@ -226,10 +225,7 @@ fn check_relation(rel: &RelationSpec, spec: &TableSpec, table: &Table, out: &mut
 
 fn names(rows: &[&Row], spec: &TableSpec) -> String {
     rows.iter()
-        .map(|r| {
-            spec.row(&r.key)
-                .map_or(r.key.as_str(), |s| s.short.as_str())
-        })
+        .map(|r| spec.row(r.key).map_or(r.key, |s| s.short.as_str()))
         .collect::<Vec<_>>()
         .join(" + ")
 }
@@ -237,8 +233,8 @@ fn names(rows: &[&Row], spec: &TableSpec) -> String {
 /// Attaches a suggestion to failing relation findings that share a cell whose one new value
 /// satisfies all of them.
 fn suggest(findings: &mut [Finding], report: &Report) {
-    // cell -> [(finding index, value that would satisfy that finding)]
-    let mut by_cell: BTreeMap<(TableKey, String, String), Vec<(usize, f64)>> = BTreeMap::new();
+    // (cell, finding index, value that would satisfy that finding), grouped by cell below.
+    let mut proposals: Vec<((TableKey, Key, Key), usize, f64)> = Vec::new();
     for (i, f) in findings.iter().enumerate() {
         let (Some(found), Some(expected)) = (f.found, f.expected) else {
             continue;
@@ -247,7 +243,7 @@ fn suggest(findings: &mut [Finding], report: &Report) {
             continue;
         };
         let stated_len = f.stated_cells;
-        for (k, (row, col)) in f.cells.iter().enumerate() {
+        for (k, &(row, col)) in f.cells.iter().enumerate() {
             let current = table.row(row).map_or(0.0, |r| num(r, col));
             // On the stated side the cell must absorb (expected - found); on the computed side, the reverse.
             let proposal = if k < stated_len {
@@ -255,28 +251,24 @@ fn suggest(findings: &mut [Finding], report: &Report) {
             } else {
                 current + (found - expected)
             };
-            by_cell
-                .entry((f.table, row.clone(), col.clone()))
-                .or_default()
-                .push((i, proposal));
+            proposals.push(((f.table, row, col), i, proposal));
         }
     }
+    // Stable: within one cell, proposals stay in finding order.
+    proposals.sort_by(|a, b| a.0.cmp(&b.0));
     let mut best: BTreeMap<usize, (usize, Suggestion)> = BTreeMap::new();
-    for ((_, row, col), hits) in by_cell {
-        if hits.len() < 2 || !hits.iter().all(|(_, v)| close(*v, hits[0].1)) || hits[0].1 < 0.0 {
+    for hits in proposals.chunk_by(|a, b| a.0 == b.0) {
+        let ((_, row, column), _, value) = hits[0];
+        if hits.len() < 2 || !hits.iter().all(|(_, _, v)| close(*v, value)) || value < 0.0 {
             continue;
         }
-        let resolves: Vec<String> = hits
-            .iter()
-            .map(|(i, _)| findings[*i].rule.clone())
-            .collect();
         let s = Suggestion {
-            row: row.clone(),
-            column: col.clone(),
-            value: hits[0].1,
-            resolves,
+            row,
+            column,
+            value,
+            resolves: hits.iter().map(|(_, i, _)| findings[*i].rule).collect(),
         };
-        for (i, _) in &hits {
+        for (_, i, _) in hits {
             if best.get(i).is_none_or(|(n, _)| hits.len() > *n) {
                 best.insert(*i, (hits.len(), s.clone()));
             }
@@ -310,7 +302,7 @@ fn structure_checks(
         let spec = template.table(key);
         if let Some(table) = report.table(key) {
             for row in table.rows.iter().filter(|r| !r.found()) {
-                let rs = spec.row(&row.key);
+                let rs = spec.row(row.key);
                 // A row the parser found but could not fill is explained by its note.
                 let noted = notes.iter().any(|n| n.table == key && n.row == row.key);
                 if noted
@@ -328,11 +320,7 @@ fn structure_checks(
                         rs.map_or("", |r| r.short.as_str())
                     ),
                 );
-                f.cells = row
-                    .columns
-                    .iter()
-                    .map(|c| (row.key.clone(), c.clone()))
-                    .collect();
+                f.cells = row.columns.iter().map(|c| (row.key, *c)).collect();
                 f.span = table.anchor.clone();
                 out.push(f);
             }
@@ -388,7 +376,7 @@ fn structure_checks(
                 for (col, cell) in row.columns.iter().zip(&row.cells) {
                     let inferred = cell.as_ref().is_some_and(|c| c.inferred);
                     if inferred || matches!(n.kind, NoteKind::Unsplit { .. }) {
-                        f.cells.push((row.key.clone(), col.clone()));
+                        f.cells.push((row.key, *col));
                     }
                 }
             }
@@ -410,15 +398,13 @@ fn cell_checks(report: &Report, template: &Template, out: &mut Vec<Finding>) {
     for table in &report.tables {
         let spec = template.table(table.key);
         for row in table.rows.iter().filter(|r| r.found()) {
-            let short = spec
-                .row(&row.key)
-                .map_or(row.key.as_str(), |r| r.short.as_str());
-            let blanks: Vec<&String> = row
+            let short = spec.row(row.key).map_or(row.key, |r| r.short.as_str());
+            let blanks: Vec<Key> = row
                 .columns
                 .iter()
                 .zip(&row.cells)
                 .filter(|(_, c)| c.as_ref().is_some_and(|c| c.value == Value::Blank))
-                .map(|(k, _)| k)
+                .map(|(k, _)| *k)
                 .collect();
             if !blanks.is_empty() {
                 let mut f = Finding::warning(
@@ -429,10 +415,7 @@ fn cell_checks(report: &Report, template: &Template, out: &mut Vec<Finding>) {
                         blanks.len()
                     ),
                 );
-                f.cells = blanks
-                    .iter()
-                    .map(|c| (row.key.clone(), (*c).clone()))
-                    .collect();
+                f.cells = blanks.iter().map(|c| (row.key, *c)).collect();
                 f.span = row.cell(blanks[0]).map(|c| c.span.clone());
                 out.push(f);
             }
@@ -446,7 +429,7 @@ fn cell_checks(report: &Report, template: &Template, out: &mut Vec<Finding>) {
                             cell.raw
                         ),
                     );
-                    f.cells = vec![(row.key.clone(), col.clone())];
+                    f.cells = vec![(row.key, *col)];
                     f.span = Some(cell.span.clone());
                     out.push(f);
                 }
@@ -461,17 +444,14 @@ fn active_plausibility(report: &Report, out: &mut Vec<Finding>) {
         return;
     };
     for row in table.rows.iter().filter(|r| r.found()) {
-        let v = |c: &str| {
+        let v = |c: Key| {
             row.cell(c)
                 .filter(|c| c.value.is_number())
                 .map(|c| c.value.as_f64())
         };
-        let mut warn = |cols: &[&str], msg: String| {
+        let mut warn = |cols: &[Key], msg: String| {
             let mut f = Finding::warning("active_plausibility", TableKey::Active, msg);
-            f.cells = cols
-                .iter()
-                .map(|c| (row.key.clone(), (*c).to_string()))
-                .collect();
+            f.cells = cols.iter().map(|c| (row.key, *c)).collect();
             f.span = row.cell(cols[0]).map(|c| c.span.clone());
             out.push(f);
         };

@@ -298,7 +298,7 @@ fn render_text(a: &Audit, shown: &str, errors_only: bool) -> String {
                 .report
                 .as_ref()
                 .and_then(|r| r.table(f.table))
-                .and_then(|t| t.cell(&sg.row, &sg.column))
+                .and_then(|t| t.cell(sg.row, sg.column))
                 .map(|c| {
                     let (l, col) = a
                         .report

@@ -97,11 +97,7 @@ impl Serialize for FindingJ<'_> {
         m.serialize_entry("rule", &f.rule)?;
         m.serialize_entry("severity", f.severity.as_str())?;
         m.serialize_entry("table", f.table.as_str())?;
-        let cells: Vec<[&str; 2]> = f
-            .cells
-            .iter()
-            .map(|(r, c)| [r.as_str(), c.as_str()])
-            .collect();
+        let cells: Vec<[&str; 2]> = f.cells.iter().map(|(r, c)| [*r, *c]).collect();
         m.serialize_entry("cells", &cells)?;
         m.serialize_entry("expected", &Num(f.expected))?;
         m.serialize_entry("found", &Num(f.found))?;
@@ -140,7 +136,7 @@ impl Serialize for AuditJson<'_> {
                 r.columns
                     .iter()
                     .filter(|c| !t.extra_columns.contains(c))
-                    .map(String::as_str)
+                    .copied()
                     .collect()
             })
             .unwrap_or_default();
@@ -270,11 +266,7 @@ pub fn findings_csv(a: &Audit, display_path: &str, out: &mut String) {
     for f in &a.findings {
         let cells: Vec<String> = f.cells.iter().map(|(r, c)| format!("{r}/{c}")).collect();
         let (sr, sc, sv) = match &f.suggestion {
-            Some(s) => (
-                s.row.clone(),
-                s.column.clone(),
-                crate::text::format_num(s.value),
-            ),
+            Some(s) => (s.row, s.column, crate::text::format_num(s.value)),
             None => Default::default(),
         };
         out.push_str(&format!(

@@ -16,7 +16,7 @@ use regex::Regex;
 use crate::report::{Cell, Report, Row, Table};
 use crate::split::{Piece, RowRelation, Split, split};
 use crate::template::{
-    Folded, MatchQuality, TableKey, TableSpec, Template, Templates, match_folded_suffix,
+    Folded, Key, MatchQuality, TableKey, TableSpec, Template, Templates, match_folded_suffix,
 };
 use crate::template::{ForEach, RelationSpec, key_matches};
 use crate::text::{fold_label, is_space, parse_value};
@@ -26,7 +26,7 @@ use crate::tokenize::{Kind, Token, tokenize};
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParseNote {
     pub table: TableKey,
-    pub row: String,
+    pub row: Key,
     pub span: Range<usize>,
     pub kind: NoteKind,
 }
@@ -148,13 +148,13 @@ pub fn parse_with(
         let spec = template.table(key);
         table
             .rows
-            .retain(|r| r.found() || spec.row(&r.key).is_none_or(|s| !s.optional));
+            .retain(|r| r.found() || spec.row(r.key).is_none_or(|s| !s.optional));
     }
     report.tables = tables;
     Parsed { report, notes }
 }
 
-fn empty_table(key: TableKey, spec: &TableSpec, extra_columns: Vec<String>) -> Table {
+fn empty_table(key: TableKey, spec: &TableSpec, extra_columns: Vec<Key>) -> Table {
     Table {
         key,
         anchor: None,
@@ -162,13 +162,9 @@ fn empty_table(key: TableKey, spec: &TableSpec, extra_columns: Vec<String>) -> T
             .rows
             .iter()
             .map(|r| {
-                let columns: Vec<String> = spec
-                    .row_columns_with(r, &extra_columns)
-                    .into_iter()
-                    .map(String::from)
-                    .collect();
+                let columns = spec.row_columns_with(r, &extra_columns);
                 Row {
-                    key: r.key.clone(),
+                    key: r.key,
                     cells: vec![None; columns.len()],
                     columns,
                     label_span: None,
@@ -181,17 +177,12 @@ fn empty_table(key: TableKey, spec: &TableSpec, extra_columns: Vec<String>) -> T
 
 /// Optional columns whose header the report prints between the table's anchor and its first
 /// row label (the header area).
-fn optional_columns(text: &str, tokens: &[Token], spec: &TableSpec) -> Vec<String> {
-    let optional: Vec<(&str, Vec<String>)> = spec
+fn optional_columns(text: &str, tokens: &[Token], spec: &TableSpec) -> Vec<Key> {
+    let optional: Vec<(Key, Vec<String>)> = spec
         .columns
         .iter()
         .filter(|c| c.optional)
-        .map(|c| {
-            (
-                c.key.as_str(),
-                c.labels.iter().map(|l| fold_label(l)).collect(),
-            )
-        })
+        .map(|c| (c.key, c.labels.iter().map(|l| fold_label(l)).collect()))
         .collect();
     if optional.is_empty() {
         return Vec::new();
@@ -217,10 +208,8 @@ fn optional_columns(text: &str, tokens: &[Token], spec: &TableSpec) -> Vec<Strin
             break;
         }
         for (key, labels) in &optional {
-            if labels.iter().any(|l| f == *l || f.ends_with(l.as_str()))
-                && !found.contains(&key.to_string())
-            {
-                found.push(key.to_string());
+            if labels.iter().any(|l| f == *l || f.ends_with(l.as_str())) && !found.contains(key) {
+                found.push(*key);
             }
         }
     }
@@ -439,7 +428,7 @@ fn finish(
     if let Some(kind) = note {
         notes.push(ParseNote {
             table: key,
-            row: row.key.clone(),
+            row: row.key,
             span: o.label.clone(),
             kind,
         });
@@ -453,7 +442,7 @@ fn finish(
 fn row_relations(
     rels: &[RelationSpec],
     table: TableKey,
-    columns: &[String],
+    columns: &[Key],
     offset: usize,
 ) -> Vec<RowRelation> {
     rels.iter()
@@ -651,11 +640,7 @@ fn align_header_row(
     }
     let (cells, note) = fit(text, slots, n, &row_rels);
     if let Some(kind) = note {
-        let row = table
-            .rows
-            .first()
-            .map(|r| r.key.clone())
-            .unwrap_or_default();
+        let row = table.rows.first().map_or("", |r| r.key);
         notes.push(ParseNote {
             table: key,
             row,

@@ -3,7 +3,7 @@
 use std::ops::Range;
 use std::path::PathBuf;
 
-use crate::template::TableKey;
+use crate::template::{Key, TableKey};
 use crate::text::Value;
 
 /// One cell as the report printed it.
@@ -23,8 +23,8 @@ pub struct Cell {
 /// does not have at all (row missing or cut short), as opposed to a blank cell.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
-    pub key: String,
-    pub columns: Vec<String>,
+    pub key: Key,
+    pub columns: Vec<Key>,
     pub cells: Vec<Option<Cell>>,
     /// Where the row's label stands in the text, when it was found.
     pub label_span: Option<Range<usize>>,
@@ -36,7 +36,7 @@ impl Row {
     }
 
     pub fn cell(&self, column: &str) -> Option<&Cell> {
-        let i = self.columns.iter().position(|c| c == column)?;
+        let i = self.columns.iter().position(|c| *c == column)?;
         self.cells[i].as_ref()
     }
 }
@@ -47,7 +47,7 @@ pub struct Table {
     pub key: TableKey,
     pub rows: Vec<Row>,
     /// Optional columns this report prints (e.g. `org_subtotal`): checked, not exported.
-    pub extra_columns: Vec<String>,
+    pub extra_columns: Vec<Key>,
     /// Where the table's first recognised text stands, when it was found.
     pub anchor: Option<Range<usize>>,
 }

@@ -2,7 +2,7 @@
 //! layouts real reports use. The property tests and the throughput benchmark build on them;
 //! nothing in the parser knows about this module.
 
-use crate::template::{TableKey, Template, key_matches};
+use crate::template::{Key, TableKey, Template, key_matches};
 
 /// The text layouts of the template spec that synthetic reports can be printed in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,21 +30,21 @@ impl Layout {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tables {
     /// (table, row key, cells); a `None` cell is printed blank.
-    pub rows: Vec<(TableKey, String, Vec<Option<i64>>)>,
+    pub rows: Vec<(TableKey, Key, Vec<Option<i64>>)>,
 }
 
 impl Tables {
     pub fn get(&self, table: TableKey, row: &str) -> Option<&Vec<Option<i64>>> {
         self.rows
             .iter()
-            .find(|(t, r, _)| *t == table && r == row)
+            .find(|(t, r, _)| *t == table && *r == row)
             .map(|(_, _, c)| c)
     }
 
     pub fn get_mut(&mut self, table: TableKey, row: &str) -> Option<&mut Vec<Option<i64>>> {
         self.rows
             .iter_mut()
-            .find(|(t, r, _)| *t == table && r == row)
+            .find(|(t, r, _)| *t == table && *r == row)
             .map(|(_, _, c)| c)
     }
 }
@@ -94,7 +94,7 @@ pub fn consistent(template: &Template, rng: &mut Rng) -> Tables {
             .iter()
             .map(|_| Some(rng.below(500) as i64))
             .collect();
-        rows.push((TableKey::Active, r.key.clone(), cells));
+        rows.push((TableKey::Active, r.key, cells));
     }
     let apps = &template.applications;
     let ncol = apps.columns.iter().filter(|c| !c.optional).count();
@@ -103,13 +103,9 @@ pub fn consistent(template: &Template, rng: &mut Rng) -> Tables {
         .rows
         .iter()
         .filter(|r| {
-            !r.optional
-                && !matches!(
-                    r.key.as_str(),
-                    "new" | "carried_over" | "total" | "carried_forward"
-                )
+            !r.optional && !matches!(r.key, "new" | "carried_over" | "total" | "carried_forward")
         })
-        .map(|r| r.key.as_str())
+        .map(|r| r.key)
         .collect();
     let mut grid: Vec<(String, Vec<i64>)> = Vec::new();
     let mut total = vec![0i64; applicants];
@@ -148,7 +144,7 @@ pub fn consistent(template: &Template, rng: &mut Rng) -> Tables {
         v.into_iter().chain(std::iter::once(s)).map(Some).collect()
     };
     for r in apps.rows.iter().filter(|r| !r.optional) {
-        let v = match r.key.as_str() {
+        let v = match r.key {
             "new" => new.clone(),
             "carried_over" => over.clone(),
             "total" => total.clone(),
@@ -159,13 +155,13 @@ pub fn consistent(template: &Template, rng: &mut Rng) -> Tables {
                 .map(|(_, v)| v.clone())
                 .unwrap_or_else(|| vec![0; applicants]),
         };
-        rows.push((TableKey::Applications, r.key.clone(), with_total(v)));
+        rows.push((TableKey::Applications, r.key, with_total(v)));
     }
     for r in &template.review.rows {
         let parts: Vec<i64> = (0..template.review.columns.len() - 1)
             .map(|_| rng.below(4) as i64)
             .collect();
-        rows.push((TableKey::Review, r.key.clone(), with_total(parts)));
+        rows.push((TableKey::Review, r.key, with_total(parts)));
     }
     Tables { rows }
 }
@@ -190,7 +186,7 @@ pub fn render(
     ));
     w.out.push_str("二、主动公开政府信息情况\n");
     for r in &template.active.rows {
-        let Some(cells) = tables.get(TableKey::Active, &r.key) else {
+        let Some(cells) = tables.get(TableKey::Active, r.key) else {
             continue;
         };
         w.text_row(&["第二十条第（一）项"]);
@@ -228,10 +224,10 @@ pub fn render(
         ("other.overdue_correction", "（六）其他处理"),
     ];
     for r in template.applications.rows.iter().filter(|r| !r.optional) {
-        let Some(cells) = tables.get(TableKey::Applications, &r.key) else {
+        let Some(cells) = tables.get(TableKey::Applications, r.key) else {
             continue;
         };
-        if let Some((_, g)) = groups.iter().find(|(k, _)| key_matches(k, &r.key)) {
+        if let Some((_, g)) = groups.iter().find(|(k, _)| key_matches(k, r.key)) {
             w.text_row(&[g]);
         }
         w.row(&r.labels[0], cells);
@@ -251,7 +247,7 @@ pub fn render(
         .iter()
         .flat_map(|r| {
             tables
-                .get(TableKey::Review, &r.key)
+                .get(TableKey::Review, r.key)
                 .cloned()
                 .unwrap_or_default()
         })

@@ -4,9 +4,43 @@
 //! binary: its tables, row and column keys, label aliases and arithmetic relations. Adding a
 //! generation or a local variant is a data change, not a code change.
 
-use serde::Deserialize;
+use std::collections::HashSet;
+use std::sync::{Mutex, OnceLock};
+
+use serde::{Deserialize, Deserializer};
 
 use crate::text::split_numbering;
+
+/// A key of a template (row, column, relation id). Keys are interned for the life of the
+/// program: parsed reports, findings and the workbench copy them instead of allocating, which
+/// matters when `gouji check` runs over tens of thousands of reports.
+pub type Key = &'static str;
+
+/// The one interned copy of `s`. Each distinct key is stored once, however often templates
+/// are loaded, so the interner stays as small as the set of keys.
+pub fn intern(s: &str) -> Key {
+    static KEYS: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
+    let mut keys = KEYS
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    match keys.get(s) {
+        Some(k) => k,
+        None => {
+            let k: &'static str = Box::leak(s.to_owned().into_boxed_str());
+            keys.insert(k);
+            k
+        }
+    }
+}
+
+fn de_key<'de, D: Deserializer<'de>>(d: D) -> Result<Key, D::Error> {
+    String::deserialize(d).map(|s| intern(&s))
+}
+
+fn de_keys<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<Key>>, D::Error> {
+    Option::<Vec<String>>::deserialize(d).map(|v| v.map(|v| v.iter().map(|s| intern(s)).collect()))
+}
 
 const EMBEDDED: &[(&str, &str)] = &[
     ("2019", include_str!("../assets/templates/2019.toml")),
@@ -52,7 +86,8 @@ impl TableKey {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ColumnSpec {
-    pub key: String,
+    #[serde(deserialize_with = "de_key")]
+    pub key: Key,
     pub labels: Vec<String>,
     /// A column some reports add (法人或其他组织小计): parsed and checked when the report's
     /// header has it, never exported as a template column.
@@ -64,12 +99,13 @@ pub struct ColumnSpec {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RowSpec {
-    pub key: String,
+    #[serde(deserialize_with = "de_key")]
+    pub key: Key,
     pub short: String,
     pub labels: Vec<String>,
     /// Column keys of this row; absent means the table's columns.
-    #[serde(default)]
-    pub columns: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "de_keys")]
+    pub columns: Option<Vec<Key>>,
     /// An optional row is exported only when the report has it and is not reported missing.
     #[serde(default)]
     pub optional: bool,
@@ -96,19 +132,19 @@ fn default_layout() -> String {
 
 impl TableSpec {
     /// The column keys of `row` in a report without optional columns.
-    pub fn row_columns<'a>(&'a self, row: &'a RowSpec) -> Vec<&'a str> {
+    pub fn row_columns(&self, row: &RowSpec) -> Vec<Key> {
         self.row_columns_with(row, &[])
     }
 
     /// The column keys of `row` when the report has the optional columns in `extra`.
-    pub fn row_columns_with<'a>(&'a self, row: &'a RowSpec, extra: &[String]) -> Vec<&'a str> {
+    pub fn row_columns_with(&self, row: &RowSpec, extra: &[Key]) -> Vec<Key> {
         match &row.columns {
-            Some(cols) => cols.iter().map(String::as_str).collect(),
+            Some(cols) => cols.clone(),
             None => self
                 .columns
                 .iter()
                 .filter(|c| !c.optional || extra.contains(&c.key))
-                .map(|c| c.key.as_str())
+                .map(|c| c.key)
                 .collect(),
         }
     }
@@ -136,7 +172,8 @@ pub enum ForEach {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RelationSpec {
-    pub id: String,
+    #[serde(deserialize_with = "de_key")]
+    pub id: Key,
     pub table: String,
     pub for_each: ForEach,
     pub stated: Vec<String>,

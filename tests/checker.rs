@@ -30,7 +30,12 @@ fn cell(t: &Tables, table: TableKey, row: &str, col: usize) -> i64 {
 fn errors(f: &[Finding]) -> Vec<(String, String)> {
     f.iter()
         .filter(|f| f.severity == Severity::Error)
-        .map(|f| (f.rule.clone(), format!("{}/{}", f.cells[0].0, f.cells[0].1)))
+        .map(|f| {
+            (
+                f.rule.to_string(),
+                format!("{}/{}", f.cells[0].0, f.cells[0].1),
+            )
+        })
         .collect()
 }
 
@@ -59,10 +64,10 @@ fn wrong_result_cell_breaks_row_total_and_results_sum_and_is_suggested() {
         (rs.found, rs.expected),
         (Some(total_nat as f64), Some((total_nat + 5) as f64))
     );
-    assert!(rs.cells.contains(&("granted".into(), "natural".into())));
+    assert!(rs.cells.contains(&("granted", "natural")));
     for e in f.iter().filter(|f| f.severity == Severity::Error) {
         let s = e.suggestion.as_ref().expect("suggestion on both findings");
-        assert_eq!((s.row.as_str(), s.column.as_str()), ("granted", "natural"));
+        assert_eq!((s.row, s.column), ("granted", "natural"));
         assert_eq!(
             s.value,
             cell(&orig, TableKey::Applications, "granted", 0) as f64
@@ -127,12 +132,9 @@ fn soft_checks_are_warnings() {
         t.get_mut(TableKey::Applications, "partial").unwrap()[3] = None;
     });
     assert!(errors(&f).is_empty(), "blank counts as 0: {f:?}");
-    let rules: Vec<&str> = f.iter().map(|f| f.rule.as_str()).collect();
+    let rules: Vec<&str> = f.iter().map(|f| f.rule).collect();
     assert_eq!(rules, vec!["template_year", "blank_cells"]);
-    assert_eq!(
-        f[1].cells,
-        vec![("partial".to_string(), "public_interest".to_string())]
-    );
+    assert_eq!(f[1].cells, vec![("partial", "public_interest")]);
 }
 
 #[test]
@@ -145,19 +147,12 @@ fn plausibility_of_table_two() {
         p[0] = Some(0);
         p[1] = Some(12); // an amount without purchases
     });
-    let w: Vec<(&str, &(String, String))> =
-        f.iter().map(|f| (f.rule.as_str(), &f.cells[0])).collect();
+    let w: Vec<(&str, &(&str, &str))> = f.iter().map(|f| (f.rule, &f.cells[0])).collect();
     assert_eq!(
         w,
         vec![
-            (
-                "active_plausibility",
-                &("rules".to_string(), "total_published".to_string())
-            ),
-            (
-                "active_plausibility",
-                &("procurement".to_string(), "purchase_count".to_string())
-            ),
+            ("active_plausibility", &("rules", "total_published")),
+            ("active_plausibility", &("procurement", "purchase_count")),
         ]
     );
 }
@@ -237,19 +232,13 @@ fn the_org_subtotal_column_is_accepted_checked_and_not_exported() {
         .collect();
     // One wrong cell breaks its row (org_subtotal) and its column (balance); the suggestion
     // names it with the value that satisfies both.
-    let rules: Vec<&str> = errs.iter().map(|f| f.rule.as_str()).collect();
+    let rules: Vec<&str> = errs.iter().map(|f| f.rule).collect();
     assert_eq!(rules, vec!["balance", "org_subtotal"], "{errs:?}");
     let sub = errs.iter().find(|f| f.rule == "org_subtotal").unwrap();
-    assert_eq!(
-        sub.cells[0],
-        ("new".to_string(), "org_subtotal".to_string())
-    );
+    assert_eq!(sub.cells[0], ("new", "org_subtotal"));
     assert_eq!((sub.found, sub.expected), (Some(4.0), Some(1.0)));
     for f in &errs {
         let s = f.suggestion.as_ref().unwrap();
-        assert_eq!(
-            (s.row.as_str(), s.column.as_str(), s.value),
-            ("new", "org_subtotal", 1.0)
-        );
+        assert_eq!((s.row, s.column, s.value), ("new", "org_subtotal", 1.0));
     }
 }

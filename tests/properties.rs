@@ -39,7 +39,7 @@ fn parse_synthetic(
                     _ => None,
                 })
                 .collect();
-            rows.push((table.key, row.key.clone(), cells));
+            rows.push((table.key, row.key, cells));
         }
     }
     (Tables { rows }, parsed.notes, findings)
@@ -89,16 +89,16 @@ proptest! {
         let ts = templates();
         let t = ts.get(id).unwrap();
         let mut tables = consistent(t, &mut Rng::new(seed));
-        let keys: Vec<String> = t.applications.rows.iter().filter(|r| !r.optional).map(|r| r.key.clone()).collect();
-        let row = row_pick.get(&keys).clone();
-        let col = t.applications.columns.iter().filter(|c| !c.optional).nth(col_pick).unwrap().key.clone();
-        let cells = tables.get_mut(TableKey::Applications, &row).unwrap();
+        let keys: Vec<&str> = t.applications.rows.iter().filter(|r| !r.optional).map(|r| r.key).collect();
+        let row = *row_pick.get(&keys);
+        let col = t.applications.columns.iter().filter(|c| !c.optional).nth(col_pick).unwrap().key;
+        let cells = tables.get_mut(TableKey::Applications, row).unwrap();
         cells[col_pick] = Some(cells[col_pick].unwrap_or(0) + delta);
         let text = render(t, &tables, layout, "测试区人民政府", 2022);
         let (_, findings) = parsed_tables(&text, id);
         let naming: Vec<_> = findings
             .iter()
-            .filter(|f| f.severity == Severity::Error && f.cells.contains(&(row.clone(), col.clone())))
+            .filter(|f| f.severity == Severity::Error && f.cells.contains(&(row, col)))
             .collect();
         // The changed cell breaks its row's total (or, in the total column, the row identity)
         // and at least one column relation.

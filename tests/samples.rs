@@ -303,19 +303,19 @@ fn sample_000_every_cell_and_the_total_mismatch() {
         "53万"
     );
     let errs = errors(&a);
-    type Summary<'a> = (&'a str, Vec<(String, String)>, Option<f64>, Option<f64>);
+    type Summary<'a> = (&'a str, Vec<(&'a str, &'a str)>, Option<f64>, Option<f64>);
     let summary: Vec<Summary> = errs
         .iter()
         .map(|f| {
             (
-                f.rule.as_str(),
+                f.rule,
                 f.cells.iter().take(1).cloned().collect(),
                 f.found,
                 f.expected,
             )
         })
         .collect();
-    let total = |c: &str| vec![("total".to_string(), c.to_string())];
+    let total = |c: &'static str| vec![("total", c)];
     assert_eq!(
         summary,
         vec![
@@ -327,7 +327,7 @@ fn sample_000_every_cell_and_the_total_mismatch() {
     );
     for f in &errs {
         let s = f.suggestion.as_ref().expect("suggestion");
-        assert_eq!((s.row.as_str(), s.value), ("total", 44.0));
+        assert_eq!((s.row, s.value), ("total", 44.0));
         assert_eq!(s.column, f.cells[0].1);
         assert_eq!(
             s.resolves,
@@ -366,10 +366,7 @@ fn sample_001_every_cell() {
         .filter(|f| f.rule == "non_numeric")
         .collect();
     assert_eq!(nn.len(), 1);
-    assert_eq!(
-        nn[0].cells,
-        vec![("licensing".to_string(), "change".to_string())]
-    );
+    assert_eq!(nn[0].cells, vec![("licensing", "change")]);
 }
 
 /// Layout B (pipes), no 三、本年度办理结果 row, heading printed after its table, no title.

@@ -10,7 +10,7 @@ use crate::annotations::{Annotations, Loaded, Op, Status};
 use crate::audit::{Audit, recheck};
 use crate::checker::{Finding, Severity};
 use crate::report::{CellRef, Report};
-use crate::template::{TableKey, Templates};
+use crate::template::{Key, TableKey, Templates};
 
 use super::action::Action;
 
@@ -87,8 +87,8 @@ pub enum GridLine {
     Columns(TableKey),
     Row {
         table: TableKey,
-        row: String,
-        columns: Vec<String>,
+        row: Key,
+        columns: Vec<Key>,
     },
 }
 
@@ -255,7 +255,7 @@ impl State {
             for r in &t.rows {
                 g.push(GridLine::Row {
                     table: t.key,
-                    row: r.key.clone(),
+                    row: r.key,
                     columns: r.columns.clone(),
                 });
             }

@@ -118,7 +118,7 @@ pub fn draw(f: &mut Frame, s: &State, r: Rect, cfg: &Config) {
             } => {
                 let short = template
                     .and_then(|t| t.table(*table).row(row))
-                    .map_or(row.as_str(), |r| r.short.as_str());
+                    .map_or(*row, |r| r.short.as_str());
                 let mut spans = vec![Span::raw(pad(short, LABEL_W - 1, false)), Span::raw(" ")];
                 let cells = report.table(*table).and_then(|t| t.row(row));
                 for (ci, col) in columns.iter().enumerate() {
