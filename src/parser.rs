@@ -16,7 +16,8 @@ use regex::Regex;
 use crate::report::{Cell, Report, Row, Table};
 use crate::split::{Piece, RowRelation, Split, split};
 use crate::template::{
-    Folded, Key, MatchQuality, TableKey, TableSpec, Template, Templates, match_folded_suffix,
+    Folded, FoldedTable, Key, MatchQuality, TableKey, TableSpec, Template, Templates,
+    match_folded_suffix,
 };
 use crate::template::{ForEach, RelationSpec, key_matches};
 use crate::text::{fold_label, is_space, parse_value};
@@ -50,33 +51,23 @@ pub struct Parsed {
     pub notes: Vec<ParseNote>,
 }
 
-/// Folded labels of one table, built once per template.
-struct TableIndex {
+/// One labelled table of the template, as the row aligner sees it.
+struct TableIndex<'t> {
     key: TableKey,
     /// (row index, folded alias)
-    aliases: Vec<(usize, Folded)>,
-    anchors: Vec<String>,
+    aliases: &'t [(usize, Folded)],
+    anchors: &'t [String],
     /// The anchors as written, for a cheap search in long text.
-    raw_anchors: Vec<String>,
+    raw_anchors: &'t [String],
 }
 
-impl TableIndex {
-    fn new(key: TableKey, spec: &TableSpec) -> Self {
-        let aliases = spec
-            .rows
-            .iter()
-            .enumerate()
-            .flat_map(|(i, r)| {
-                r.labels
-                    .iter()
-                    .map(move |l| (i, Folded::new(fold_label(l))))
-            })
-            .collect();
+impl<'t> TableIndex<'t> {
+    fn new(key: TableKey, spec: &'t TableSpec) -> Self {
         TableIndex {
             key,
-            aliases,
-            anchors: spec.anchors.iter().map(|l| fold_label(l)).collect(),
-            raw_anchors: spec.anchors.clone(),
+            aliases: &spec.folded.aliases,
+            anchors: &spec.folded.anchors,
+            raw_anchors: &spec.anchors,
         }
     }
 }
@@ -178,21 +169,15 @@ fn empty_table(key: TableKey, spec: &TableSpec, extra_columns: Vec<Key>) -> Tabl
 /// Optional columns whose header the report prints between the table's anchor and its first
 /// row label (the header area).
 fn optional_columns(text: &str, tokens: &[Token], spec: &TableSpec) -> Vec<Key> {
-    let optional: Vec<(Key, Vec<String>)> = spec
-        .columns
-        .iter()
-        .filter(|c| c.optional)
-        .map(|c| (c.key, c.labels.iter().map(|l| fold_label(l)).collect()))
-        .collect();
+    let FoldedTable {
+        optional_columns: optional,
+        anchors,
+        first_row,
+        ..
+    } = &spec.folded;
     if optional.is_empty() {
         return Vec::new();
     }
-    let anchors: Vec<String> = spec.anchors.iter().map(|a| fold_label(a)).collect();
-    let first_row: Vec<String> = spec
-        .rows
-        .first()
-        .map(|r| r.labels.iter().map(|l| fold_label(l)).collect())
-        .unwrap_or_default();
     let mut in_header = false;
     let mut found = Vec::new();
     for t in tokens
@@ -207,7 +192,7 @@ fn optional_columns(text: &str, tokens: &[Token], spec: &TableSpec) -> Vec<Key> 
         if first_row.iter().any(|l| f.contains(l.as_str())) {
             break;
         }
-        for (key, labels) in &optional {
+        for (key, labels) in optional {
             if labels.iter().any(|l| f == *l || f.ends_with(l.as_str())) && !found.contains(key) {
                 found.push(*key);
             }
@@ -371,7 +356,7 @@ fn best_row(
         if !started[ti] {
             continue;
         }
-        for (ri, alias) in &idx.aliases {
+        for (ri, alias) in idx.aliases {
             if tables[ti].rows[*ri].label_span.is_some() {
                 continue; // filled already; a repeated label is a heading or narrative
             }
@@ -578,12 +563,11 @@ fn align_header_row(
     table: &mut Table,
     notes: &mut Vec<ParseNote>,
 ) {
-    let anchors: Vec<String> = spec.anchors.iter().map(|a| fold_label(a)).collect();
-    let column_heads: Vec<String> = spec
-        .columns
-        .iter()
-        .flat_map(|c| c.labels.iter().map(|l| fold_label(l)))
-        .collect();
+    let FoldedTable {
+        anchors,
+        column_heads,
+        ..
+    } = &spec.folded;
     let n: usize = table.rows.iter().map(|r| r.columns.len()).sum();
     // The header is the anchor followed closely by the other group labels ("行政诉讼").
     let Some(start) = tokens.iter().enumerate().position(|(i, t)| {

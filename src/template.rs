@@ -9,7 +9,7 @@ use std::sync::{Mutex, OnceLock};
 
 use serde::{Deserialize, Deserializer};
 
-use crate::text::split_numbering;
+use crate::text::{fold_label, split_numbering};
 
 /// A key of a template (row, column, relation id). Keys are interned for the life of the
 /// program: parsed reports, findings and the workbench copy them instead of allocating, which
@@ -124,6 +124,59 @@ pub struct TableSpec {
     pub layout: String,
     pub columns: Vec<ColumnSpec>,
     pub rows: Vec<RowSpec>,
+    /// The labels above, folded for matching once when the template is loaded.
+    #[serde(skip)]
+    pub folded: FoldedTable,
+}
+
+/// A table's labels folded for matching ([`fold_label`]), prepared once per template so that
+/// parsing a report folds only the report's own text.
+#[derive(Debug, Clone, Default)]
+pub struct FoldedTable {
+    /// (row index, folded label variant) for every label of every row.
+    pub aliases: Vec<(usize, Folded)>,
+    pub anchors: Vec<String>,
+    /// Optional columns with their folded header labels.
+    pub optional_columns: Vec<(Key, Vec<String>)>,
+    /// Folded labels of the table's first row: where its header area ends.
+    pub first_row: Vec<String>,
+    /// Folded header labels of every column.
+    pub column_heads: Vec<String>,
+}
+
+impl FoldedTable {
+    fn new(spec: &TableSpec) -> FoldedTable {
+        let fold_all = |v: &[String]| v.iter().map(|l| fold_label(l)).collect::<Vec<_>>();
+        FoldedTable {
+            aliases: spec
+                .rows
+                .iter()
+                .enumerate()
+                .flat_map(|(i, r)| {
+                    r.labels
+                        .iter()
+                        .map(move |l| (i, Folded::new(fold_label(l))))
+                })
+                .collect(),
+            anchors: fold_all(&spec.anchors),
+            optional_columns: spec
+                .columns
+                .iter()
+                .filter(|c| c.optional)
+                .map(|c| (c.key, fold_all(&c.labels)))
+                .collect(),
+            first_row: spec
+                .rows
+                .first()
+                .map(|r| fold_all(&r.labels))
+                .unwrap_or_default(),
+            column_heads: spec
+                .columns
+                .iter()
+                .flat_map(|c| fold_all(&c.labels))
+                .collect(),
+        }
+    }
 }
 
 fn default_layout() -> String {
@@ -232,10 +285,13 @@ impl Template {
 
     /// Parses and validates one template file.
     pub fn from_toml(name: &str, src: &str) -> Result<Template, TemplateError> {
-        let t: Template = toml::from_str(src).map_err(|source| TemplateError::Toml {
+        let mut t: Template = toml::from_str(src).map_err(|source| TemplateError::Toml {
             name: name.into(),
             source,
         })?;
+        for spec in [&mut t.active, &mut t.applications, &mut t.review] {
+            spec.folded = FoldedTable::new(spec);
+        }
         for r in &t.relations {
             if TableKey::parse(&r.table).is_none() {
                 return Err(TemplateError::Invalid(
@@ -332,7 +388,7 @@ pub enum MatchQuality {
 }
 
 /// A folded label split into its enumeration and body, prepared once for repeated matching.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Folded {
     pub text: String,
     numbering_len: usize,
