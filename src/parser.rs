@@ -99,13 +99,21 @@ pub fn parse_with(
     let mut report = Report::new(path, text, encoding);
     report.template = Some(template.id.clone());
     let tokens = tokenize(&report.text);
+    // Every text short enough to be a label, folded once for all the matching below.
+    let labels: Vec<Option<Folded>> = tokens
+        .iter()
+        .map(|t| {
+            (t.kind == Kind::Text && t.span.len() <= MAX_LABEL_BYTES)
+                .then(|| Folded::new(fold_label(&report.text[t.span.clone()])))
+        })
+        .collect();
     let mut notes = Vec::new();
 
     let mut tables: Vec<Table> = TableKey::ALL
         .iter()
         .map(|&key| {
             let spec = template.table(key);
-            empty_table(key, spec, optional_columns(&report.text, &tokens, spec))
+            empty_table(key, spec, optional_columns(&labels, spec))
         })
         .collect();
 
@@ -116,6 +124,7 @@ pub fn parse_with(
     align_labelled_rows(
         &report.text,
         &tokens,
+        &labels,
         &indexes,
         &template.relations,
         &mut tables,
@@ -168,7 +177,7 @@ fn empty_table(key: TableKey, spec: &TableSpec, extra_columns: Vec<Key>) -> Tabl
 
 /// Optional columns whose header the report prints between the table's anchor and its first
 /// row label (the header area).
-fn optional_columns(text: &str, tokens: &[Token], spec: &TableSpec) -> Vec<Key> {
+fn optional_columns(labels: &[Option<Folded>], spec: &TableSpec) -> Vec<Key> {
     let FoldedTable {
         optional_columns: optional,
         anchors,
@@ -180,11 +189,7 @@ fn optional_columns(text: &str, tokens: &[Token], spec: &TableSpec) -> Vec<Key> 
     }
     let mut in_header = false;
     let mut found = Vec::new();
-    for t in tokens
-        .iter()
-        .filter(|t| t.kind == Kind::Text && t.span.len() <= MAX_LABEL_BYTES)
-    {
-        let f = fold_label(&text[t.span.clone()]);
+    for f in labels.iter().flatten().map(|l| &l.text) {
         if !in_header {
             in_header = anchors.iter().any(|a| f.contains(a.as_str()));
             continue;
@@ -193,7 +198,7 @@ fn optional_columns(text: &str, tokens: &[Token], spec: &TableSpec) -> Vec<Key> 
             break;
         }
         for (key, labels) in optional {
-            if labels.iter().any(|l| f == *l || f.ends_with(l.as_str())) && !found.contains(key) {
+            if labels.iter().any(|l| f == l || f.ends_with(l.as_str())) && !found.contains(key) {
                 found.push(*key);
             }
         }
@@ -216,6 +221,7 @@ struct Open {
 fn align_labelled_rows(
     text: &str,
     tokens: &[Token],
+    labels: &[Option<Folded>],
     indexes: &[TableIndex],
     rels: &[RelationSpec],
     tables: &mut [Table],
@@ -266,9 +272,9 @@ fn align_labelled_rows(
                     }
                     continue;
                 }
-                let folded = fold_label(s);
+                let Some(folded) = &labels[ti] else { continue };
                 for (i, idx) in indexes.iter().enumerate() {
-                    if !started[i] && idx.anchors.iter().any(|a| folded.contains(a.as_str())) {
+                    if !started[i] && idx.anchors.iter().any(|a| folded.text.contains(a.as_str())) {
                         started[i] = true;
                         tables[i].anchor.get_or_insert(tok.span.clone());
                     }
@@ -312,14 +318,14 @@ fn align_labelled_rows(
 /// words (PDF text glues stray characters of merged cells to labels: "本 2.其他法律…").
 fn find_row(
     s: &str,
-    folded: String,
+    folded: &Folded,
     base: usize,
     indexes: &[TableIndex],
     started: &[bool],
     tables: &[Table],
     min_suffix: usize,
 ) -> Option<(usize, usize, Range<usize>)> {
-    if let Some((t, r)) = best_row(&Folded::new(folded), indexes, started, tables, min_suffix) {
+    if let Some((t, r)) = best_row(folded, indexes, started, tables, min_suffix) {
         return Some((t, r, base..base + s.len()));
     }
     let words: Vec<(usize, usize)> = word_bounds(s);

@@ -46,7 +46,7 @@ pub fn fold_label(s: &str) -> String {
 
 /// Removes word-processor residue such as "[bookmark: _GoBack]" that exports leave in cells.
 pub fn strip_residue(s: &str) -> std::borrow::Cow<'_, str> {
-    if !s.contains("[bookmark") {
+    if !has_residue(s) {
         return std::borrow::Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len());
@@ -62,6 +62,12 @@ pub fn strip_residue(s: &str) -> std::borrow::Cow<'_, str> {
     }
     out.push_str(rest);
     std::borrow::Cow::Owned(out)
+}
+
+/// True when `s` holds "[bookmark…" residue. A byte scan for '[' first: this runs on every
+/// field and label of every report, and almost none has a bracket.
+fn has_residue(s: &str) -> bool {
+    s.as_bytes().contains(&b'[') && s.contains("[bookmark")
 }
 
 /// Splits the leading enumeration off a folded label: "(一)予以公开" → ("(一)", "予以公开"),
@@ -150,7 +156,7 @@ pub fn parse_value(raw: &str) -> Option<Value> {
     if t.is_empty() {
         return Some(Value::Blank);
     }
-    if t.contains("[bookmark") {
+    if has_residue(t) {
         let cleaned = strip_residue(t);
         return match parse_value(&cleaned) {
             // Residue around a value keeps the raw text: the reviewer must see it.
@@ -159,6 +165,13 @@ pub fn parse_value(raw: &str) -> Option<Value> {
         };
     }
     if t.len() > 64 {
+        return None;
+    }
+    // Most fields are labels and narrative: reject them on their first character, which
+    // every value form below starts with.
+    let first = t.chars().next().map_or(' ', fold_char);
+    if !(first.is_ascii_digit() || matches!(first, '+' | '-' | '—' | '―' | '/' | '\\' | '无'))
+    {
         return None;
     }
     // Dashes and 无 mean "none": text, counted as 0 by the checker with a warning.

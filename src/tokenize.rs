@@ -59,15 +59,14 @@ fn tokenize_line(line: &str, base: usize, out: &mut Vec<Token>) {
     }
     if line.contains('|') {
         // B and D: fields between pipes; what follows the last pipe is the row terminator.
-        let mut fields: Vec<(usize, &str)> = split_with_offsets(line, '|');
-        if fields.len() > 1
-            && fields
-                .last()
-                .is_some_and(|(_, f)| f.trim_matches(is_space).is_empty())
-        {
-            fields.pop();
-        }
-        for (off, f) in fields {
+        // What follows the last pipe terminates the row when it is blank.
+        let last = line.rfind('|').map_or(0, |i| i + 1);
+        let body = if line[last..].trim_matches(is_space).is_empty() {
+            &line[..last - 1]
+        } else {
+            line
+        };
+        for (off, f) in split_with_offsets(body, '|') {
             if f.is_empty() {
                 out.push(Token {
                     kind: Kind::Break,
@@ -87,11 +86,9 @@ fn tokenize_line(line: &str, base: usize, out: &mut Vec<Token>) {
             return;
         }
         // C: tab-separated fields; leading empty fields are merged label cells.
-        let fields = split_with_offsets(line, '\t');
-        let first = fields
-            .iter()
-            .position(|(_, f)| !f.trim_matches(is_space).is_empty());
-        for (off, f) in fields.into_iter().skip(first.unwrap_or(usize::MAX)) {
+        for (off, f) in
+            split_with_offsets(line, '\t').skip_while(|(_, f)| f.trim_matches(is_space).is_empty())
+        {
             field(f, base + off, out);
         }
         return;
@@ -99,14 +96,14 @@ fn tokenize_line(line: &str, base: usize, out: &mut Vec<Token>) {
     field(line, base, out);
 }
 
-fn split_with_offsets(line: &str, sep: char) -> Vec<(usize, &str)> {
-    let mut v = Vec::new();
+/// The fields of `line` between `sep` characters, each with its byte offset in the line.
+fn split_with_offsets(line: &str, sep: char) -> impl Iterator<Item = (usize, &str)> {
     let mut off = 0;
-    for part in line.split(sep) {
-        v.push((off, part));
+    line.split(sep).map(move |part| {
+        let at = off;
         off += part.len() + sep.len_utf8();
-    }
-    v
+        (at, part)
+    })
 }
 
 /// "- 3 -", "第 3 页", "— 12 —": page footers that PDF extraction leaves inside tables.
