@@ -95,8 +95,12 @@ pub fn check(report: &Report, template: &Template, notes: &[ParseNote]) -> Vec<F
     structure_checks(report, template, notes, &found_tables, &mut findings);
     cell_checks(report, template, &mut findings);
     active_plausibility(report, &mut findings);
-    findings.sort_by_key(|f| f.severity);
-    findings
+    // Errors first, each group in the order found (a partition: findings are large to move).
+    let (mut errors, warnings): (Vec<Finding>, Vec<Finding>) = findings
+        .into_iter()
+        .partition(|f| f.severity == Severity::Error);
+    errors.extend(warnings);
+    errors
 }
 
 /// A cell's number for the relations: blank, text and absent count as 0.
@@ -234,7 +238,8 @@ fn names(rows: &[&Row], spec: &TableSpec) -> String {
 /// satisfies all of them.
 fn suggest(findings: &mut [Finding], report: &Report) {
     // (cell, finding index, value that would satisfy that finding), grouped by cell below.
-    let mut proposals: Vec<((TableKey, Key, Key), usize, f64)> = Vec::new();
+    type Proposal = ((TableKey, Key, Key), usize, f64);
+    let mut proposals: Vec<Proposal> = Vec::new();
     for (i, f) in findings.iter().enumerate() {
         let (Some(found), Some(expected)) = (f.found, f.expected) else {
             continue;
@@ -254,10 +259,15 @@ fn suggest(findings: &mut [Finding], report: &Report) {
             proposals.push(((f.table, row, col), i, proposal));
         }
     }
-    // Stable: within one cell, proposals stay in finding order.
-    proposals.sort_by(|a, b| a.0.cmp(&b.0));
+    // Group by cell: keys are interned, so a cell is identified by its key addresses (cheap to
+    // sort); the finding index keeps each cell's proposals in finding order. The groups are then
+    // visited in the order of the keys' text, so ties are broken the same way on every run.
+    let addr = |k: Key| k.as_ptr() as usize;
+    proposals.sort_unstable_by_key(|((t, r, c), i, _)| (*t, addr(r), addr(c), *i));
+    let mut groups: Vec<&[Proposal]> = proposals.chunk_by(|a, b| a.0 == b.0).collect();
+    groups.sort_by(|a, b| a[0].0.cmp(&b[0].0));
     let mut best: BTreeMap<usize, (usize, Suggestion)> = BTreeMap::new();
-    for hits in proposals.chunk_by(|a, b| a.0 == b.0) {
+    for hits in groups {
         let ((_, row, column), _, value) = hits[0];
         if hits.len() < 2 || !hits.iter().all(|(_, _, v)| close(*v, value)) || value < 0.0 {
             continue;

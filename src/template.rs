@@ -436,26 +436,35 @@ pub fn match_folded_suffix(
     label: &Folded,
     min_suffix: usize,
 ) -> Option<MatchQuality> {
-    let (t, l) = (text.text.as_str(), label.text.as_str());
-    if t == l {
+    let (t, l) = (text.text.as_bytes(), label.text.as_bytes());
+    // This runs for every label of the template against every short text of every report:
+    // each comparison first looks at the one byte most likely to differ.
+    let (Some(&t_last), Some(&l_last)) = (t.last(), l.last()) else {
+        return (t == l).then_some(MatchQuality::Exact);
+    };
+    if t_last == l_last && t == l {
         return Some(MatchQuality::Exact);
     }
-    if let Some(rest) = t.strip_prefix(l)
-        && rest.starts_with('(')
-    {
+    if t.len() > l.len() && t[l.len()] == b'(' && t.starts_with(l) {
         return Some(MatchQuality::Qualified);
     }
     if text.body_chars >= 5
+        && l.len() > t.len()
+        && l[t.len() - 1] == t_last
         && l.starts_with(t)
         && (text.numbering() == label.numbering() || text.numbering_len == 0)
     {
         return Some(MatchQuality::Prefix);
     }
-    if label.body_chars >= 4 && text.body() == label.body() {
+    if label.body_chars >= 4
+        && t.len() - text.numbering_len == l.len() - label.numbering_len
+        && t_last == l_last
+        && text.body() == label.body()
+    {
         return Some(MatchQuality::Body);
     }
     // Web text glues headers and labels together: "…总计商业企业…其他一、本年新收…数量".
-    if label.body_chars >= min_suffix && t.len() > l.len() && t.ends_with(l) {
+    if label.body_chars >= min_suffix && t.len() > l.len() && t_last == l_last && t.ends_with(l) {
         return Some(MatchQuality::Suffix);
     }
     None
