@@ -1,8 +1,16 @@
 //! Parse + check throughput on a generated corpus of 10,000 reports, and `gouji check`
 //! against ripgrep scanning the same files for "总计", measured in the same run.
 //!
-//! The corpus mixes the five bundled real reports with their numbers varied and synthetic
-//! reports (consistent tables) in layouts A, B, C, D and F. Run: `cargo bench --bench throughput`.
+//! Two corpora, each mixing the five bundled real reports (layouts A–D) with synthetic reports
+//! (consistent tables) in layouts A, B, C, D and F:
+//! - *typical*: the real reports' table cells scaled by one random factor per report (every
+//!   relation is linear, so a consistent table stays consistent and 000's real mismatch stays
+//!   a mismatch), and one cell in ten reports off by a few: most reports add up, as in practice;
+//! - *every number random*: every 1–4 digit number of the real reports replaced at random
+//!   (labels' enumerations and years too), so nearly every relation fails: the worst case for
+//!   the checker and for the size of the output.
+//!
+//! Run: `cargo bench --bench throughput`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -10,8 +18,10 @@ use std::time::{Duration, Instant};
 
 use criterion::{Criterion, Throughput};
 use gouji::audit::{ReadOptions, audit_bytes};
+use gouji::parser::parse;
 use gouji::synth::{Layout, Rng, consistent, render};
 use gouji::template::Templates;
+use gouji::text::Value;
 use rayon::prelude::*;
 
 const REPORTS: usize = 10_000;
@@ -46,7 +56,53 @@ fn vary_numbers(text: &str, rng: &mut Rng) -> String {
     out
 }
 
-fn corpus(n: usize) -> Vec<(PathBuf, Vec<u8>)> {
+/// Multiplies every integer table cell of a real report by `factor` in place (keeping signs
+/// and units as printed), then, when `slip` is set, adds a few to one cell.
+fn scale_cells(
+    text: &str,
+    templates: &Templates,
+    factor: i64,
+    slip: bool,
+    rng: &mut Rng,
+) -> String {
+    let report = parse(PathBuf::new(), text.to_string(), "UTF-8", templates).report;
+    let mut digits: Vec<(std::ops::Range<usize>, i64)> = Vec::new();
+    for cell in report
+        .tables
+        .iter()
+        .flat_map(|t| &t.rows)
+        .flat_map(|r| r.cells.iter().flatten())
+        .filter(|c| !c.inferred && matches!(c.value, Value::Int(_)))
+    {
+        let raw = &text[cell.span.clone()];
+        let Some(start) = raw.find(|c: char| c.is_ascii_digit()) else {
+            continue;
+        };
+        let len = raw[start..]
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(raw.len() - start);
+        let at = cell.span.start + start;
+        let v: i64 = text[at..at + len].parse().unwrap();
+        digits.push((at..at + len, v * factor));
+    }
+    if slip && !digits.is_empty() {
+        let i = rng.below(digits.len() as u64) as usize;
+        digits[i].1 += 1 + rng.below(9) as i64;
+    }
+    digits.sort_by_key(|(r, _)| r.start);
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut at = 0;
+    for (r, v) in digits {
+        out.push_str(&text[at..r.start]);
+        out.push_str(&v.to_string());
+        at = r.end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+/// The typical corpus when `typical`, else the one with every number random (see the top).
+fn corpus(n: usize, typical: bool) -> Vec<(PathBuf, Vec<u8>)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/samples");
     let mut samples: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap()
@@ -62,7 +118,14 @@ fn corpus(n: usize) -> Vec<(PathBuf, Vec<u8>)> {
     (0..n)
         .map(|i| {
             let text = if i % 2 == 0 {
-                vary_numbers(&originals[(i / 2) % originals.len()], &mut rng)
+                let original = &originals[(i / 2) % originals.len()];
+                if typical {
+                    let factor = 1 + rng.below(9) as i64;
+                    let slip = rng.below(10) == 0;
+                    scale_cells(original, &templates, factor, slip, &mut rng)
+                } else {
+                    vary_numbers(original, &mut rng)
+                }
             } else {
                 let t = &templates.all[(i / 2) % templates.all.len()];
                 let tables = consistent(t, &mut rng);
@@ -151,53 +214,52 @@ fn measure(cmd: &mut dyn FnMut() -> Command, runs: usize) -> (Duration, u64) {
     (best, rss)
 }
 
-fn versus_ripgrep(corpus: &[(PathBuf, Vec<u8>)]) {
-    let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bench-corpus");
+fn versus_ripgrep(name: &str, dir: &str, corpus: &[(PathBuf, Vec<u8>)]) {
+    let root = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("bench-corpus")
+        .join(dir);
     let _ = std::fs::remove_dir_all(&root);
     let small = root.join("1k");
     let full = root.join("10k");
+    std::fs::create_dir_all(&small).unwrap();
+    std::fs::create_dir_all(&full).unwrap();
     for (i, (p, bytes)) in corpus.iter().enumerate() {
         if i < 1000 {
-            std::fs::create_dir_all(&small).unwrap();
             std::fs::write(small.join(p), bytes).unwrap();
         }
-        std::fs::create_dir_all(&full).unwrap();
         std::fs::write(full.join(p), bytes).unwrap();
     }
     let mb = corpus.iter().map(|(_, b)| b.len()).sum::<usize>() as f64 / 1e6;
     let gouji = env!("CARGO_BIN_EXE_gouji");
-    let (g1k, rss1k) = measure(
-        &mut || {
+    let check = |format: &'static str, dir: PathBuf| {
+        move || {
             let mut c = Command::new(gouji);
-            c.args(["check", "--format", "json"]).arg(&small);
+            c.args(["check", "--format", format]).arg(&dir);
             c
-        },
-        1,
-    );
-    let (g, rss) = measure(
-        &mut || {
-            let mut c = Command::new(gouji);
-            c.args(["check", "--format", "json"]).arg(&full);
-            c
-        },
-        3,
-    );
+        }
+    };
+    let (_, rss1k) = measure(&mut check("json", small.clone()), 1);
+    let (json, rss) = measure(&mut check("json", full.clone()), 3);
+    let (text, _) = measure(&mut check("text", full.clone()), 3);
     println!(
-        "\n== gouji check vs ripgrep, {} reports, {mb:.1} MB, {} cores",
+        "\n== {name}: gouji check vs ripgrep, {} reports, {mb:.1} MB, {} cores",
         corpus.len(),
         rayon::current_num_threads()
     );
+    let row = |what: &str, t: Duration| {
+        println!(
+            "{what:<27}{:>8.1} ms  {:>7.1} MB/s  {:>8.0} reports/s",
+            t.as_secs_f64() * 1e3,
+            mb / t.as_secs_f64(),
+            corpus.len() as f64 / t.as_secs_f64()
+        )
+    };
+    row("gouji check (text):", text);
+    row("gouji check --format json:", json);
     println!(
-        "gouji check --format json: {:>8.1} ms  {:>7.1} MB/s  {:>8.0} reports/s",
-        g.as_secs_f64() * 1e3,
-        mb / g.as_secs_f64(),
-        corpus.len() as f64 / g.as_secs_f64()
-    );
-    println!(
-        "gouji peak RSS: {:.1} MiB at 10k reports, {:.1} MiB at 1k reports ({:.0} ms)",
+        "gouji peak RSS: {:.1} MiB at 10k reports, {:.1} MiB at 1k reports",
         rss as f64 / 1024.0,
         rss1k as f64 / 1024.0,
-        g1k.as_secs_f64() * 1e3
     );
     if Command::new("rg")
         .arg("--version")
@@ -213,15 +275,11 @@ fn versus_ripgrep(corpus: &[(PathBuf, Vec<u8>)]) {
             },
             3,
         );
+        row("rg -c 总计:", r);
         println!(
-            "rg -c 总计:                {:>8.1} ms  {:>7.1} MB/s  {:>8.0} reports/s",
-            r.as_secs_f64() * 1e3,
-            mb / r.as_secs_f64(),
-            corpus.len() as f64 / r.as_secs_f64()
-        );
-        println!(
-            "gouji / rg time ratio: {:.2}x",
-            g.as_secs_f64() / r.as_secs_f64()
+            "gouji / rg time ratio: {:.1}x (text), {:.1}x (json)",
+            text.as_secs_f64() / r.as_secs_f64(),
+            json.as_secs_f64() / r.as_secs_f64()
         );
     } else {
         println!("rg not found: install ripgrep (apt-get install ripgrep) for the comparison");
@@ -229,9 +287,11 @@ fn versus_ripgrep(corpus: &[(PathBuf, Vec<u8>)]) {
 }
 
 fn main() {
-    let corpus = corpus(REPORTS);
+    let typical = corpus(REPORTS, true);
     let mut c = Criterion::default().configure_from_args();
-    in_memory(&mut c, &corpus);
+    in_memory(&mut c, &typical);
     c.final_summary();
-    versus_ripgrep(&corpus);
+    versus_ripgrep("typical corpus", "typical", &typical);
+    drop(typical);
+    versus_ripgrep("every number random", "random", &corpus(REPORTS, false));
 }
