@@ -137,12 +137,28 @@ fn looks_utf16(bytes: &[u8]) -> bool {
 }
 
 /// Rejects decoded text that is mostly control characters or replacement characters.
+/// Looks at the first 65,536 characters, byte by byte (every report passes through here).
 fn check_textlike(text: &str) -> Result<(), DecodeError> {
+    let b = text.as_bytes();
     let mut total = 0usize;
     let mut bad = 0usize;
-    for c in text.chars().take(65_536) {
+    for (i, &x) in b.iter().enumerate() {
+        if x & 0xC0 == 0x80 {
+            continue; // continuation byte: part of the character already counted
+        }
+        if total == 65_536 {
+            break;
+        }
         total += 1;
-        if c == '\u{FFFD}' || (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}')) {
+        let control = match x {
+            b'\n' | b'\r' | b'\t' | 0x0C => false,
+            0x00..=0x1F | 0x7F => true,
+            // C1 controls U+0080–U+009F
+            0xC2 => b.get(i + 1).is_some_and(|n| (0x80..=0x9F).contains(n)),
+            _ => false,
+        };
+        let replacement = x == 0xEF && b.get(i + 1..i + 3) == Some(&[0xBF, 0xBD]);
+        if control || replacement {
             bad += 1;
         }
     }
@@ -159,6 +175,14 @@ mod tests {
     use super::*;
 
     const SAMPLE: &str = "一、本年新收政府信息公开申请数量\t44\n（七）总计 43";
+
+    #[test]
+    fn control_and_replacement_characters_are_binary() {
+        assert!(check_textlike("报告\n\t正文\r\n").is_ok());
+        let noisy: String = "报\u{1}\u{85}\u{FFFD}".repeat(10);
+        assert!(check_textlike(&noisy).is_err());
+        assert!(check_textlike(&format!("{}\u{2}", "正文".repeat(40))).is_ok());
+    }
 
     #[test]
     fn utf8_and_bom() {

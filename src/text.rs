@@ -28,7 +28,24 @@ pub fn fold_label(s: &str) -> String {
     let s = strip_residue(s);
     let mut out = String::with_capacity(s.len());
     let mut prev_digit = false;
-    for c in s.chars() {
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // CJK ideographs U+4000–U+9FFF (lead bytes E4–E9) are never space and never folded:
+        // copy a run of them at once. Labels are mostly such runs.
+        let start = i;
+        while i + 2 < bytes.len() && (0xE4..=0xE9).contains(&bytes[i]) {
+            i += 3;
+        }
+        if i > start {
+            out.push_str(&s[start..i]);
+            prev_digit = false;
+            continue;
+        }
+        let Some(c) = s[i..].chars().next() else {
+            break;
+        };
+        i += c.len_utf8();
         if is_space(c) {
             continue;
         }
@@ -62,6 +79,16 @@ pub fn strip_residue(s: &str) -> std::borrow::Cow<'_, str> {
     }
     out.push_str(rest);
     std::borrow::Cow::Owned(out)
+}
+
+/// True when `s` has an ASCII or a full-width digit (byte scan: no character decoding).
+pub fn has_digit(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.iter().enumerate().any(|(i, &x)| {
+        x.is_ascii_digit()
+            // U+FF10–U+FF19 are EF BC 90–99
+            || (x == 0xEF && b.get(i + 1) == Some(&0xBC) && b.get(i + 2).is_some_and(|n| (0x90..=0x99).contains(n)))
+    })
 }
 
 /// True when `s` holds "[bookmark…" residue. A byte scan for '[' first: this runs on every
@@ -280,5 +307,12 @@ mod tests {
         assert_eq!(split_numbering("1.属于国家秘密"), ("1.", "属于国家秘密"));
         assert_eq!(split_numbering("一、本年新收"), ("一、", "本年新收"));
         assert_eq!(split_numbering("规章"), ("", "规章"));
+        // Ideograph runs are copied whole; what sits between them is still folded.
+        assert_eq!(
+            fold_label("一、本年新收\u{3000}政府信息 公开申请数量（１２）２、其他"),
+            "一、本年新收政府信息公开申请数量(12)2.其他"
+        );
+        assert_eq!(fold_label("“规章”\u{a0}－"), "\"规章\"-");
+        assert!(has_digit("规章１") && has_digit("a7") && !has_digit("规章（一）"));
     }
 }

@@ -7,7 +7,7 @@
 
 use std::ops::Range;
 
-use crate::text::{is_space, parse_value};
+use crate::text::{has_digit, is_space, parse_value};
 
 /// What a token is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,7 +57,13 @@ fn tokenize_line(line: &str, base: usize, out: &mut Vec<Token>) {
     if is_page_footer(line) {
         return;
     }
-    if line.contains('|') {
+    // One pass over the line for both separators.
+    let (mut pipe, mut tab) = (false, false);
+    for &b in line.as_bytes() {
+        pipe |= b == b'|';
+        tab |= b == b'\t';
+    }
+    if pipe {
         // B and D: fields between pipes; what follows the last pipe is the row terminator.
         // What follows the last pipe terminates the row when it is blank.
         let last = line.rfind('|').map_or(0, |i| i + 1);
@@ -78,7 +84,7 @@ fn tokenize_line(line: &str, base: usize, out: &mut Vec<Token>) {
         }
         return;
     }
-    if line.contains('\t') {
+    if tab {
         let first_tab_only = line.starts_with('\t') && !line[1..].contains('\t');
         if first_tab_only {
             // A: one cell per line, indented by one tab; a tab alone is a blank cell.
@@ -184,10 +190,7 @@ fn field(f: &str, base: usize, out: &mut Vec<Token>) {
                 kind: Kind::Value,
                 span: abs,
             });
-        } else if !word
-            .chars()
-            .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
-        {
+        } else if !has_digit(word) {
             pending_text = Some(match pending_text {
                 Some(t) => t.start..abs.end,
                 None => abs,
