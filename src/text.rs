@@ -19,7 +19,13 @@ pub fn fold_char(c: char) -> char {
 
 /// True for every character a report uses as white space, including NBSP and U+3000.
 pub fn is_space(c: char) -> bool {
-    c.is_whitespace() || c == '\u{00A0}' || c == '\u{3000}' || c == '\u{FEFF}'
+    match c {
+        ' ' | '\t'..='\r' | '\u{00A0}' | '\u{3000}' | '\u{FEFF}' => true,
+        // No white space lies above U+3000 (but U+FEFF) or in the rest of ASCII: the
+        // ideographs that fill reports answer without a table lookup.
+        '\0'..='\u{7F}' | '\u{3001}'.. => false,
+        c => c.is_whitespace(),
+    }
 }
 
 /// The folded form of a label: width-folded, all white space removed, "、" after a digit
