@@ -53,20 +53,20 @@ pub fn decode_owned(
         && !bytes.starts_with(&[0xEF, 0xBB, 0xBF])
         && !looks_utf16(&bytes)
     {
-        match String::from_utf8(bytes) {
-            Ok(text) if !text.contains('\0') => {
-                if text.is_empty() {
-                    return Err(DecodeError::Empty);
-                }
-                check_textlike(&text)?;
-                return Ok(Decoded {
-                    text,
-                    encoding: UTF_8.name(),
-                    had_errors: false,
-                });
+        // SIMD validation: several times faster than the standard library's on Chinese text,
+        // which is nearly all multi-byte.
+        if simdutf8::basic::from_utf8(&bytes).is_ok() && !bytes.contains(&0) {
+            // SAFETY: `bytes` was validated as UTF-8 just above.
+            let text = unsafe { String::from_utf8_unchecked(bytes) };
+            if text.is_empty() {
+                return Err(DecodeError::Empty);
             }
-            Ok(text) => return decode_slow(text.as_bytes(), forced),
-            Err(e) => return decode_slow(e.as_bytes(), forced),
+            check_textlike(&text)?;
+            return Ok(Decoded {
+                text,
+                encoding: UTF_8.name(),
+                had_errors: false,
+            });
         }
     }
     decode_slow(&bytes, forced)
