@@ -189,6 +189,12 @@ pub fn parse_value(raw: &str) -> Option<Value> {
     if t.is_empty() {
         return Some(Value::Blank);
     }
+    // Plain digits: most cells of every report.
+    if t.len() <= 18 && t.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(Value::Int(
+            t.bytes().fold(0, |n, b| n * 10 + i64::from(b - b'0')),
+        ));
+    }
     if has_residue(t) {
         let cleaned = strip_residue(t);
         return match parse_value(&cleaned) {
@@ -214,10 +220,12 @@ pub fn parse_value(raw: &str) -> Option<Value> {
         return Some(Value::Text(t.to_string()));
     }
     let mut body = t;
-    for u in UNITS {
-        if let Some(stripped) = body.strip_suffix(u) {
-            body = stripped;
-            break;
+    if !t.ends_with(|c: char| c.is_ascii_digit()) {
+        for u in UNITS {
+            if let Some(stripped) = body.strip_suffix(u) {
+                body = stripped;
+                break;
+            }
         }
     }
     let mut chars = body.chars().map(fold_char).peekable();
