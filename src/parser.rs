@@ -414,7 +414,12 @@ fn finish(
         return;
     }
     let key = indexes[o.table].key;
-    let row_rels = row_relations(rels, key, &row.columns, 0);
+    // Only digit runs need the row's arithmetic (to be split).
+    let row_rels = if o.slots.iter().any(|t| t.kind == Kind::Run) {
+        row_relations(rels, key, &row.columns, 0)
+    } else {
+        Vec::new()
+    };
     let (cells, note) = fit(text, o.slots, expected, &row_rels);
     if let Some(kind) = note {
         notes.push(ParseNote {
