@@ -16,7 +16,7 @@ use regex::Regex;
 use crate::report::{Cell, Report, Row, Table};
 use crate::split::{Piece, RowRelation, Split, split};
 use crate::template::{
-    Folded, FoldedTable, Key, MatchQuality, TableKey, TableSpec, Template, Templates,
+    Folded, FoldedTable, Key, MatchQuality, Needles, TableKey, TableSpec, Template, Templates,
     match_folded_suffix,
 };
 use crate::template::{ForEach, RelationSpec, key_matches};
@@ -56,9 +56,9 @@ struct TableIndex<'t> {
     key: TableKey,
     /// (row index, folded alias)
     aliases: &'t [(usize, Folded)],
-    anchors: &'t [String],
+    anchors: &'t Needles,
     /// The anchors as written, for a cheap search in long text.
-    raw_anchors: &'t [String],
+    raw_anchors: &'t Needles,
 }
 
 impl<'t> TableIndex<'t> {
@@ -66,8 +66,8 @@ impl<'t> TableIndex<'t> {
         TableIndex {
             key,
             aliases: &spec.folded.aliases,
-            anchors: &spec.folded.anchors,
-            raw_anchors: &spec.anchors,
+            anchors: &spec.folded.anchor_needles,
+            raw_anchors: &spec.folded.raw_anchor_needles,
         }
     }
 }
@@ -180,8 +180,8 @@ fn empty_table(key: TableKey, spec: &TableSpec, extra_columns: Vec<Key>) -> Tabl
 fn optional_columns(labels: &[Option<Folded>], spec: &TableSpec) -> Vec<Key> {
     let FoldedTable {
         optional_columns: optional,
-        anchors,
-        first_row,
+        anchor_needles,
+        first_row_needles,
         ..
     } = &spec.folded;
     if optional.is_empty() {
@@ -191,10 +191,10 @@ fn optional_columns(labels: &[Option<Folded>], spec: &TableSpec) -> Vec<Key> {
     let mut found = Vec::new();
     for f in labels.iter().flatten().map(|l| &l.text) {
         if !in_header {
-            in_header = anchors.iter().any(|a| f.contains(a.as_str()));
+            in_header = anchor_needles.any_in(f);
             continue;
         }
-        if first_row.iter().any(|l| f.contains(l.as_str())) {
+        if first_row_needles.any_in(f) {
             break;
         }
         for (key, labels) in optional {
@@ -246,7 +246,7 @@ fn align_labelled_rows(
                         finish(open.take(), text, indexes, rels, tables, notes);
                     }
                     for (i, idx) in indexes.iter().enumerate() {
-                        if !started[i] && idx.raw_anchors.iter().any(|a| s.contains(a.as_str())) {
+                        if !started[i] && idx.raw_anchors.any_in(s) {
                             started[i] = true;
                             tables[i].anchor.get_or_insert(tok.span.clone());
                         }
@@ -274,7 +274,7 @@ fn align_labelled_rows(
                 }
                 let Some(folded) = &labels[ti] else { continue };
                 for (i, idx) in indexes.iter().enumerate() {
-                    if !started[i] && idx.anchors.iter().any(|a| folded.text.contains(a.as_str())) {
+                    if !started[i] && idx.anchors.any_in(&folded.text) {
                         started[i] = true;
                         tables[i].anchor.get_or_insert(tok.span.clone());
                     }
@@ -577,6 +577,7 @@ fn align_header_row(
     let FoldedTable {
         anchors,
         column_heads,
+        raw_anchor_needles,
         ..
     } = &spec.folded;
     let n: usize = table.rows.iter().map(|r| r.columns.len()).sum();
@@ -586,7 +587,7 @@ fn align_header_row(
             return false;
         }
         let raw = &text[t.span.clone()];
-        if !spec.anchors.iter().any(|a| raw.contains(a.as_str())) {
+        if !raw_anchor_needles.any_in(raw) {
             return false;
         }
         let f = fold_label(raw);

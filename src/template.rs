@@ -142,12 +142,46 @@ pub struct FoldedTable {
     pub first_row: Vec<String>,
     /// Folded header labels of every column.
     pub column_heads: Vec<String>,
+    /// Searchers for the folded anchors, the anchors as written, and the first row's labels.
+    pub anchor_needles: Needles,
+    pub raw_anchor_needles: Needles,
+    pub first_row_needles: Needles,
+}
+
+/// Substring searchers built once: `str::contains` sets up a new searcher on every call, and
+/// these run on every short text of every report.
+#[derive(Debug, Clone, Default)]
+pub struct Needles(Vec<memchr::memmem::Finder<'static>>);
+
+impl Needles {
+    pub fn new<S: AsRef<str>>(needles: &[S]) -> Needles {
+        Needles(
+            needles
+                .iter()
+                .map(|n| memchr::memmem::Finder::new(n.as_ref().as_bytes()).into_owned())
+                .collect(),
+        )
+    }
+
+    /// True when any of the needles occurs in `haystack`.
+    pub fn any_in(&self, haystack: &str) -> bool {
+        self.0.iter().any(|f| f.find(haystack.as_bytes()).is_some())
+    }
 }
 
 impl FoldedTable {
     fn new(spec: &TableSpec) -> FoldedTable {
         let fold_all = |v: &[String]| v.iter().map(|l| fold_label(l)).collect::<Vec<_>>();
+        let anchors = fold_all(&spec.anchors);
+        let first_row = spec
+            .rows
+            .first()
+            .map(|r| fold_all(&r.labels))
+            .unwrap_or_default();
         FoldedTable {
+            anchor_needles: Needles::new(&anchors),
+            raw_anchor_needles: Needles::new(&spec.anchors),
+            first_row_needles: Needles::new(&first_row),
             aliases: spec
                 .rows
                 .iter()
@@ -158,18 +192,14 @@ impl FoldedTable {
                         .map(move |l| (i, Folded::new(fold_label(l))))
                 })
                 .collect(),
-            anchors: fold_all(&spec.anchors),
+            anchors,
             optional_columns: spec
                 .columns
                 .iter()
                 .filter(|c| c.optional)
                 .map(|c| (c.key, fold_all(&c.labels)))
                 .collect(),
-            first_row: spec
-                .rows
-                .first()
-                .map(|r| fold_all(&r.labels))
-                .unwrap_or_default(),
+            first_row,
             column_heads: spec
                 .columns
                 .iter()
