@@ -267,7 +267,7 @@ fn align_labelled_rows(
                             table: t,
                             row: r,
                             label: tok.span.start + cut..tok.span.end,
-                            slots: Vec::new(),
+                            slots: Vec::with_capacity(8),
                         });
                     }
                     continue;
@@ -293,7 +293,7 @@ fn align_labelled_rows(
                         table: t,
                         row: r,
                         label: span,
-                        slots: Vec::new(),
+                        slots: Vec::with_capacity(8),
                     });
                 } else if open.as_ref().is_some_and(|o| !o.slots.is_empty()) {
                     finish(open.take(), text, indexes, rels, tables, notes);
