@@ -20,7 +20,7 @@ use crate::template::{
     match_folded_suffix,
 };
 use crate::template::{ForEach, RelationSpec, key_matches};
-use crate::text::{fold_label, is_space, parse_value};
+use crate::text::{fold_label, is_space, parse_value, trim_space};
 use crate::tokenize::{Kind, Token, tokenize};
 
 /// Something the parser noticed about the layout that the reviewer should know.
@@ -550,7 +550,7 @@ fn make_cell(text: &str, t: Token) -> Cell {
         Kind::Blank => crate::text::Value::Blank,
         _ => parse_value(raw).unwrap_or_else(|| crate::text::Value::Text(raw.to_string())),
     };
-    let trimmed = raw.trim_matches(is_space);
+    let trimmed = trim_space(raw);
     Cell {
         raw: if t.kind == Kind::Blank {
             String::new()
@@ -667,7 +667,7 @@ fn title_regex() -> &'static Regex {
 fn title_metadata(text: &str) -> (Option<String>, Option<i32>) {
     let lines: Vec<&str> = text
         .lines()
-        .map(|l| l.trim_matches(is_space))
+        .map(trim_space)
         .filter(|l| !l.is_empty())
         .take(12)
         .collect();
@@ -679,7 +679,7 @@ fn title_metadata(text: &str) -> (Option<String>, Option<i32>) {
             }
             let joined: String = window.concat();
             if let Some(c) = title_regex().captures(&joined) {
-                let agency = c[1].trim_matches(is_space).to_string();
+                let agency = trim_space(&c[1]).to_string();
                 return ((!agency.is_empty()).then_some(agency), c[2].parse().ok());
             }
         }

@@ -28,6 +28,16 @@ pub fn is_space(c: char) -> bool {
     }
 }
 
+/// `s` without leading and trailing white space ([`is_space`]). Most fields have none: their
+/// first and last characters are looked at before any trimming.
+pub fn trim_space(s: &str) -> &str {
+    if s.chars().next().is_some_and(is_space) || s.chars().next_back().is_some_and(is_space) {
+        s.trim_matches(is_space)
+    } else {
+        s
+    }
+}
+
 /// The folded form of a label: width-folded, all white space removed, "、" after a digit
 /// turned into "." (so "1、其他" and "1. 其他" match), and Word's "[bookmark: …]" residue dropped.
 pub fn fold_label(s: &str) -> String {
@@ -185,7 +195,7 @@ const UNITS: &[&str] = &[
 /// Returns `None` for text that is not a cell value at all (a label, a heading).
 /// Allocation-free except for text values: this runs on every field of every report.
 pub fn parse_value(raw: &str) -> Option<Value> {
-    let t = raw.trim_matches(is_space);
+    let t = trim_space(raw);
     if t.is_empty() {
         return Some(Value::Blank);
     }

@@ -7,7 +7,7 @@
 
 use std::ops::Range;
 
-use crate::text::{has_digit, is_space, parse_value};
+use crate::text::{has_digit, is_space, parse_value, trim_space};
 
 /// What a token is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,7 +67,7 @@ fn tokenize_line(line: &str, base: usize, out: &mut Vec<Token>) {
         // B and D: fields between pipes; what follows the last pipe is the row terminator.
         // What follows the last pipe terminates the row when it is blank.
         let last = line.rfind('|').map_or(0, |i| i + 1);
-        let body = if line[last..].trim_matches(is_space).is_empty() {
+        let body = if trim_space(&line[last..]).is_empty() {
             &line[..last - 1]
         } else {
             line
@@ -92,8 +92,7 @@ fn tokenize_line(line: &str, base: usize, out: &mut Vec<Token>) {
             return;
         }
         // C: tab-separated fields; leading empty fields are merged label cells.
-        for (off, f) in
-            split_with_offsets(line, '\t').skip_while(|(_, f)| f.trim_matches(is_space).is_empty())
+        for (off, f) in split_with_offsets(line, '\t').skip_while(|(_, f)| trim_space(f).is_empty())
         {
             field(f, base + off, out);
         }
@@ -128,7 +127,7 @@ fn is_page_footer(line: &str) -> bool {
 
 /// Emits the tokens of one field (the text between separators).
 fn field(f: &str, base: usize, out: &mut Vec<Token>) {
-    let trimmed = f.trim_matches(is_space);
+    let trimmed = trim_space(f);
     let lead = f.len() - f.trim_start_matches(is_space).len();
     if trimmed.is_empty() {
         out.push(Token {
