@@ -110,12 +110,7 @@ pub struct Report {
 impl Report {
     pub fn new(path: PathBuf, text: String, encoding: &'static str) -> Report {
         let mut line_starts = vec![0];
-        line_starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
+        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         Report {
             path,
             text,

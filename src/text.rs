@@ -205,6 +205,13 @@ pub fn parse_value(raw: &str) -> Option<Value> {
             t.bytes().fold(0, |n, b| n * 10 + i64::from(b - b'0')),
         ));
     }
+    // Most fields are labels and narrative: reject them on their first character, which
+    // every value form below starts with ("[" for word-processor residue around a value).
+    let first = t.chars().next().map_or(' ', fold_char);
+    if !(first.is_ascii_digit() || matches!(first, '+' | '-' | '—' | '―' | '/' | '\\' | '无' | '['))
+    {
+        return None;
+    }
     if has_residue(t) {
         let cleaned = strip_residue(t);
         return match parse_value(&cleaned) {
@@ -214,13 +221,6 @@ pub fn parse_value(raw: &str) -> Option<Value> {
         };
     }
     if t.len() > 64 {
-        return None;
-    }
-    // Most fields are labels and narrative: reject them on their first character, which
-    // every value form below starts with.
-    let first = t.chars().next().map_or(' ', fold_char);
-    if !(first.is_ascii_digit() || matches!(first, '+' | '-' | '—' | '―' | '/' | '\\' | '无'))
-    {
         return None;
     }
     // Dashes and 无 mean "none": text, counted as 0 by the checker with a warning.

@@ -37,9 +37,10 @@ pub struct Token {
 pub fn tokenize(text: &str) -> Vec<Token> {
     let mut out = Vec::with_capacity(text.len() / 8);
     let mut start = 0;
-    for line in text.split_inclusive('\n') {
-        let end = start + line.len();
-        let body = line.trim_end_matches(['\n', '\r']);
+    let ends = memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1);
+    let last = (start < text.len() && !text.ends_with('\n')).then_some(text.len());
+    for end in ends.chain(last) {
+        let body = text[start..end].trim_end_matches(['\n', '\r']);
         tokenize_line(body, start, &mut out);
         start = end;
     }
