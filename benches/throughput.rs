@@ -24,6 +24,10 @@ use gouji::template::Templates;
 use gouji::text::Value;
 use rayon::prelude::*;
 
+/// The allocator the `gouji` binary uses, so the in-memory numbers are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const REPORTS: usize = 10_000;
 
 /// Replaces every run of 1–4 ASCII digits with a random number of the same length.

@@ -99,21 +99,13 @@ pub fn parse_with(
     let mut report = Report::new(path, text, encoding);
     report.template = Some(template.id.clone());
     let tokens = tokenize(&report.text);
-    // Every text short enough to be a label, folded once for all the matching below.
-    let labels: Vec<Option<Folded>> = tokens
-        .iter()
-        .map(|t| {
-            (t.kind == Kind::Text && t.span.len() <= MAX_LABEL_BYTES)
-                .then(|| Folded::new(fold_label(&report.text[t.span.clone()])))
-        })
-        .collect();
     let mut notes = Vec::new();
 
     let mut tables: Vec<Table> = TableKey::ALL
         .iter()
         .map(|&key| {
             let spec = template.table(key);
-            empty_table(key, spec, optional_columns(&labels, spec))
+            empty_table(key, spec, optional_columns(&report.text, &tokens, spec))
         })
         .collect();
 
@@ -124,7 +116,6 @@ pub fn parse_with(
     align_labelled_rows(
         &report.text,
         &tokens,
-        &labels,
         &indexes,
         &template.relations,
         &mut tables,
@@ -177,7 +168,7 @@ fn empty_table(key: TableKey, spec: &TableSpec, extra_columns: Vec<Key>) -> Tabl
 
 /// Optional columns whose header the report prints between the table's anchor and its first
 /// row label (the header area).
-fn optional_columns(labels: &[Option<Folded>], spec: &TableSpec) -> Vec<Key> {
+fn optional_columns(text: &str, tokens: &[Token], spec: &TableSpec) -> Vec<Key> {
     let FoldedTable {
         optional_columns: optional,
         anchor_needles,
@@ -189,7 +180,11 @@ fn optional_columns(labels: &[Option<Folded>], spec: &TableSpec) -> Vec<Key> {
     }
     let mut in_header = false;
     let mut found = Vec::new();
-    for f in labels.iter().flatten().map(|l| &l.text) {
+    let short_texts = tokens
+        .iter()
+        .filter(|t| t.kind == Kind::Text && t.span.len() <= MAX_LABEL_BYTES);
+    for t in short_texts {
+        let f = &fold_label(&text[t.span.clone()]);
         if !in_header {
             in_header = anchor_needles.any_in(f);
             continue;
@@ -221,7 +216,6 @@ struct Open {
 fn align_labelled_rows(
     text: &str,
     tokens: &[Token],
-    labels: &[Option<Folded>],
     indexes: &[TableIndex],
     rels: &[RelationSpec],
     tables: &mut [Table],
@@ -272,7 +266,7 @@ fn align_labelled_rows(
                     }
                     continue;
                 }
-                let Some(folded) = &labels[ti] else { continue };
+                let folded = &Folded::new(fold_label(s));
                 for (i, idx) in indexes.iter().enumerate() {
                     if !started[i] && idx.anchors.any_in(&folded.text) {
                         started[i] = true;
