@@ -236,7 +236,22 @@ pub struct Loaded {
 
 /// Reads the annotations at `path`; a missing file yields fresh annotations.
 pub fn load(path: &Path, report_name: &str, report_hash: &str) -> Result<Loaded, AnnotationError> {
-    match std::fs::read_to_string(path) {
+    from_read(
+        path,
+        std::fs::read_to_string(path),
+        report_name,
+        report_hash,
+    )
+}
+
+/// [`load`] from the result of reading `path` already.
+pub fn from_read(
+    path: &Path,
+    read: std::io::Result<String>,
+    report_name: &str,
+    report_hash: &str,
+) -> Result<Loaded, AnnotationError> {
+    match read {
         Ok(text) => {
             let annotations = parse(&text).map_err(|message| AnnotationError::Corrupt {
                 path: path.into(),

@@ -7,7 +7,7 @@ use encoding_rs::Encoding;
 
 use std::collections::BTreeMap;
 
-use crate::annotations::{Loaded, annotation_path, apply_corrections, content_hash, load};
+use crate::annotations::{Loaded, annotation_path, apply_corrections, content_hash, from_read};
 use crate::checker::{Finding, check};
 use crate::decode::decode_owned;
 use crate::parser::{ParseNote, parse};
@@ -24,6 +24,9 @@ pub struct ReadOptions {
     pub corrections: bool,
     /// Where annotation files live; `None` means beside each report.
     pub annotations_dir: Option<PathBuf>,
+    /// The caller never writes annotations (`gouji check`): the report's hash is then computed
+    /// only to compare it with annotations on disk, and [`Audit::hash`] is empty without them.
+    pub read_only: bool,
 }
 
 /// The result of auditing one file. `report` is `None` when the file could not be read;
@@ -41,7 +44,7 @@ pub struct Audit {
     pub annotations: Option<Loaded>,
     /// Why the annotations could not be read (they are left untouched then).
     pub annotation_error: Option<String>,
-    /// Hash of the report file's bytes.
+    /// Hash of the report file's bytes (empty when reading read-only without annotations).
     pub hash: String,
     pub notes: Vec<ParseNote>,
     pub findings: Vec<Finding>,
@@ -107,7 +110,17 @@ pub fn audit_bytes(path: &Path, bytes: &[u8], templates: &Templates, opts: &Read
 }
 
 fn audit_owned(path: &Path, bytes: Vec<u8>, templates: &Templates, opts: &ReadOptions) -> Audit {
-    let hash = content_hash(&bytes);
+    let annotations = opts.corrections.then(|| {
+        let at = annotation_path(path, opts.annotations_dir.as_deref());
+        let read = std::fs::read_to_string(&at);
+        (at, read)
+    });
+    // Hashing is a serial pass over the bytes: skipped when nothing will use it.
+    let hash = if opts.read_only && !matches!(annotations, Some((_, Ok(_)))) {
+        String::new()
+    } else {
+        content_hash(&bytes)
+    };
     let decoded = match decode_owned(bytes, opts.encoding) {
         Ok(d) => d,
         Err(e) => return Audit::failed(path, e.to_string()),
@@ -124,15 +137,11 @@ fn audit_owned(path: &Path, bytes: Vec<u8>, templates: &Templates, opts: &ReadOp
         report: Some(parsed.report),
         ..Audit::failed(path, String::new())
     };
-    if opts.corrections {
+    if let Some((at, read)) = annotations {
         let name = path
             .file_name()
             .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-        match load(
-            &annotation_path(path, opts.annotations_dir.as_deref()),
-            &name,
-            &audit.hash,
-        ) {
+        match from_read(&at, read, &name, &audit.hash) {
             Ok(l) => audit.annotations = Some(l),
             Err(e) => audit.annotation_error = Some(e.to_string()),
         }

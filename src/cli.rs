@@ -118,6 +118,7 @@ fn check(args: CheckArgs) -> anyhow::Result<i32> {
         encoding,
         corrections: !args.no_corrections,
         annotations_dir: args.annotations.clone(),
+        read_only: true,
     };
     let paths = collect_paths(&args.paths)?;
     let mut findings_out = match &args.findings_csv {

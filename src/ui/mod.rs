@@ -45,6 +45,7 @@ impl App {
             encoding: None,
             corrections: true,
             annotations_dir: config.annotations_dir.clone(),
+            read_only: false,
         }
     }
 
