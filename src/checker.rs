@@ -177,16 +177,26 @@ fn check_relation(rel: &RelationSpec, spec: &TableSpec, table: &Table, out: &mut
             }
         }
         ForEach::Row => {
+            // The relation's columns for the last row shape seen: rows of a table mostly
+            // share their columns, so the patterns are matched once per shape, not per row.
+            let mut shape: Option<(&[Key], Vec<Key>, Vec<Key>)> = None;
             for row in table.rows.iter().filter(|r| r.found()) {
-                let cols = |pats: &[String]| -> Vec<Key> {
-                    row.columns
-                        .iter()
-                        .copied()
-                        .filter(|c| pats.iter().any(|p| key_matches(p, c)))
-                        .collect()
+                if shape
+                    .as_ref()
+                    .is_none_or(|(cols, _, _)| !same_keys(cols, &row.columns))
+                {
+                    let cols = |pats: &[String]| -> Vec<Key> {
+                        row.columns
+                            .iter()
+                            .copied()
+                            .filter(|c| pats.iter().any(|p| key_matches(p, c)))
+                            .collect()
+                    };
+                    shape = Some((&row.columns, cols(&rel.stated), cols(&rel.computed)));
+                }
+                let Some((_, stated, computed)) = &shape else {
+                    continue;
                 };
-                let stated = cols(&rel.stated);
-                let computed = cols(&rel.computed);
                 if stated.is_empty()
                     || computed.is_empty()
                     || stated.iter().any(|c| row.cell(c).is_none())
@@ -200,7 +210,7 @@ fn check_relation(rel: &RelationSpec, spec: &TableSpec, table: &Table, out: &mut
                 }
                 let cells = stated
                     .iter()
-                    .chain(&computed)
+                    .chain(computed)
                     .filter(|c| row.cell(c).is_some())
                     .map(|c| (row.key, *c))
                     .collect();
@@ -225,6 +235,11 @@ fn check_relation(rel: &RelationSpec, spec: &TableSpec, table: &Table, out: &mut
             }
         }
     }
+}
+
+/// Same interned keys in the same order (compared by address: keys are interned).
+fn same_keys(a: &[Key], b: &[Key]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| std::ptr::eq(*x, *y))
 }
 
 fn names(rows: &[&Row], spec: &TableSpec) -> String {
