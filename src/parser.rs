@@ -101,11 +101,14 @@ pub fn parse_with(
     let tokens = tokenize(&report.text);
     let mut notes = Vec::new();
 
+    // Labels folded while looking for optional columns, kept for the row aligner.
+    let mut folded = Vec::new();
     let mut tables: Vec<Table> = TableKey::ALL
         .iter()
         .map(|&key| {
             let spec = template.table(key);
-            empty_table(key, spec, optional_columns(&report.text, &tokens, spec))
+            let extra = optional_columns(&report.text, &tokens, spec, &mut folded);
+            empty_table(key, spec, extra)
         })
         .collect();
 
@@ -116,6 +119,7 @@ pub fn parse_with(
     align_labelled_rows(
         &report.text,
         &tokens,
+        folded,
         &indexes,
         &template.relations,
         &mut tables,
@@ -167,8 +171,14 @@ fn empty_table(key: TableKey, spec: &TableSpec, extra_columns: Vec<Key>) -> Tabl
 }
 
 /// Optional columns whose header the report prints between the table's anchor and its first
-/// row label (the header area).
-fn optional_columns(text: &str, tokens: &[Token], spec: &TableSpec) -> Vec<Key> {
+/// row label (the header area). The texts it folds are appended to `folded` with their token
+/// index (those past its end), for the row aligner to reuse.
+fn optional_columns(
+    text: &str,
+    tokens: &[Token],
+    spec: &TableSpec,
+    folded: &mut Vec<(usize, Folded)>,
+) -> Vec<Key> {
     let FoldedTable {
         optional_columns: optional,
         anchor_needles,
@@ -182,9 +192,16 @@ fn optional_columns(text: &str, tokens: &[Token], spec: &TableSpec) -> Vec<Key> 
     let mut found = Vec::new();
     let short_texts = tokens
         .iter()
-        .filter(|t| t.kind == Kind::Text && t.span.len() <= MAX_LABEL_BYTES);
-    for t in short_texts {
-        let f = &fold_label(&text[t.span.clone()]);
+        .enumerate()
+        .filter(|(_, t)| t.kind == Kind::Text && t.span.len() <= MAX_LABEL_BYTES);
+    for (i, t) in short_texts {
+        if folded.last().is_none_or(|(last, _)| *last < i) {
+            folded.push((i, Folded::new(fold_label(&text[t.span.clone()]))));
+        }
+        let Some((_, f)) = folded.iter().rev().find(|(j, _)| *j == i) else {
+            continue;
+        };
+        let f = &f.text;
         if !in_header {
             in_header = anchor_needles.any_in(f);
             continue;
@@ -216,11 +233,13 @@ struct Open {
 fn align_labelled_rows(
     text: &str,
     tokens: &[Token],
+    prefolded: Vec<(usize, Folded)>,
     indexes: &[TableIndex],
     rels: &[RelationSpec],
     tables: &mut [Table],
     notes: &mut Vec<ParseNote>,
 ) {
+    let mut prefolded = prefolded.into_iter().peekable();
     let mut started = vec![false; indexes.len()];
     let mut open: Option<Open> = None;
     for (ti, tok) in tokens.iter().enumerate() {
@@ -266,7 +285,11 @@ fn align_labelled_rows(
                     }
                     continue;
                 }
-                let folded = &Folded::new(fold_label(s));
+                while prefolded.next_if(|(i, _)| *i < ti).is_some() {}
+                let folded = &match prefolded.next_if(|(i, _)| *i == ti) {
+                    Some((_, f)) => f,
+                    None => Folded::new(fold_label(s)),
+                };
                 for (i, idx) in indexes.iter().enumerate() {
                     if !started[i] && idx.anchors.any_in(&folded.text) {
                         started[i] = true;
