@@ -110,7 +110,7 @@ fn wide_screen_shows_three_panes_and_the_mismatch_in_red() {
         text[0]
     );
     assert!(
-        text[0].contains("Tables 表格 template 2019 2019"),
+        text[0].contains("Tables 表格 template 2019, year 2019"),
         "{}",
         text[0]
     );

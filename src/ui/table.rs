@@ -51,13 +51,13 @@ pub fn draw(f: &mut Frame, s: &State, r: Rect, cfg: &Config) {
     };
     let template = s.templates.for_id(report.template.as_deref());
     let title = format!(
-        "{} {} {}",
+        "{} {}{}",
         Pane::Table.title(),
         report
             .template
             .as_deref()
             .map_or("(no template)".to_string(), |t| format!("template {t}")),
-        report.year.map_or(String::new(), |y| y.to_string())
+        report.year.map_or(String::new(), |y| format!(", year {y}"))
     );
     let inner = titled(f, r, &title, focused, cfg);
 
