@@ -228,6 +228,42 @@ struct Open {
     row: usize,
     label: Range<usize>,
     slots: Vec<Token>,
+    /// A line of values printed just above the label, used when the label has none of its
+    /// own: PDF text centres cells vertically beside labels that wrap over several lines.
+    above: Vec<Token>,
+}
+
+impl Open {
+    fn new(table: usize, row: usize, label: Range<usize>, above: Vec<Token>) -> Open {
+        Open {
+            table,
+            row,
+            label,
+            slots: Vec::with_capacity(8),
+            above,
+        }
+    }
+}
+
+/// True when `a` and `b` (byte offsets, `a <= b`) are on the same line of `text`.
+fn same_line(text: &str, a: usize, b: usize) -> bool {
+    !text.as_bytes()[a..b].contains(&b'\n')
+}
+
+/// True when `run` is a line of values and nothing else: what PDF text prints for a row whose
+/// cells stand apart from its (wrapped) label.
+fn whole_line_of_values(text: &str, run: &[Token]) -> bool {
+    let (Some(first), Some(last)) = (run.first(), run.last()) else {
+        return false;
+    };
+    let line_start = text[..first.span.start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[last.span.end..]
+        .find('\n')
+        .map_or(text.len(), |i| last.span.end + i);
+    run.iter().all(|t| t.kind == Kind::Value)
+        && same_line(text, first.span.start, last.span.end)
+        && trim_space(&text[line_start..first.span.start]).is_empty()
+        && trim_space(&text[last.span.end..line_end]).is_empty()
 }
 
 fn align_labelled_rows(
@@ -242,6 +278,8 @@ fn align_labelled_rows(
     let mut prefolded = prefolded.into_iter().peekable();
     let mut started = vec![false; indexes.len()];
     let mut open: Option<Open> = None;
+    // The latest line of values seen while no row was open.
+    let mut orphans: Vec<Token> = Vec::new();
     for (ti, tok) in tokens.iter().enumerate() {
         // Digits glued right after the text: web text, where short labels ("规章") end
         // runs of header text.
@@ -258,6 +296,7 @@ fn align_labelled_rows(
                     if open.as_ref().is_some_and(|o| !o.slots.is_empty()) {
                         finish(open.take(), text, indexes, rels, tables, notes);
                     }
+                    orphans.clear();
                     for (i, idx) in indexes.iter().enumerate() {
                         if !started[i] && idx.raw_anchors.any_in(s) {
                             started[i] = true;
@@ -276,12 +315,8 @@ fn align_labelled_rows(
                         tables,
                         min_suffix,
                     ) {
-                        open = Some(Open {
-                            table: t,
-                            row: r,
-                            label: tok.span.start + cut..tok.span.end,
-                            slots: Vec::with_capacity(8),
-                        });
+                        let label = tok.span.start + cut..tok.span.end;
+                        open = Some(Open::new(t, r, label, Vec::new()));
                     }
                     continue;
                 }
@@ -306,22 +341,45 @@ fn align_labelled_rows(
                     min_suffix,
                 ) {
                     finish(open.take(), text, indexes, rels, tables, notes);
-                    open = Some(Open {
-                        table: t,
-                        row: r,
-                        label: span,
-                        slots: Vec::with_capacity(8),
-                    });
-                } else if open.as_ref().is_some_and(|o| !o.slots.is_empty()) {
+                    open = Some(Open::new(t, r, span, std::mem::take(&mut orphans)));
+                } else if open
+                    .as_ref()
+                    .is_some_and(|o| !o.slots.is_empty() || !o.above.is_empty())
+                {
                     finish(open.take(), text, indexes, rels, tables, notes);
                 }
             }
-            Kind::Value | Kind::Blank | Kind::Run => {
-                if let Some(o) = open.as_mut() {
-                    o.slots.push(tok.clone());
+            Kind::Value | Kind::Blank | Kind::Run => match open.as_mut() {
+                // A row printed on one line is complete; values on a following line belong
+                // to a label still to come (PDF text: "31 0 0 0 0 0 31", then the next row's
+                // values above its label).
+                Some(o)
+                    if tok.kind == Kind::Value
+                        && o.slots.len() == tables[o.table].rows[o.row].columns.len()
+                        && o.slots.iter().all(|t| t.kind == Kind::Value)
+                        && same_line(
+                            text,
+                            o.slots[0].span.start,
+                            o.slots[o.slots.len() - 1].span.end,
+                        )
+                        && !same_line(text, o.slots[0].span.start, tok.span.start) =>
+                {
+                    finish(open.take(), text, indexes, rels, tables, notes);
+                    orphans = vec![tok.clone()];
                 }
-            }
+                Some(o) => o.slots.push(tok.clone()),
+                None => {
+                    if orphans
+                        .last()
+                        .is_some_and(|l| !same_line(text, l.span.end, tok.span.start))
+                    {
+                        orphans.clear();
+                    }
+                    orphans.push(tok.clone());
+                }
+            },
             Kind::Break => {
+                orphans.clear();
                 if open.as_ref().is_some_and(|o| !o.slots.is_empty()) {
                     finish(open.take(), text, indexes, rels, tables, notes);
                 }
@@ -419,12 +477,15 @@ fn finish(
     tables: &mut [Table],
     notes: &mut Vec<ParseNote>,
 ) {
-    let Some(o) = open else { return };
+    let Some(mut o) = open else { return };
+    let row = &mut tables[o.table].rows[o.row];
+    let expected = row.columns.len();
+    if o.slots.is_empty() && o.above.len() == expected && whole_line_of_values(text, &o.above) {
+        o.slots = std::mem::take(&mut o.above);
+    }
     if o.slots.is_empty() {
         return; // a group label, or a label with no cells: leave the row for a later match
     }
-    let row = &mut tables[o.table].rows[o.row];
-    let expected = row.columns.len();
     // A short run of blanks after a label is separator padding ("（六）其他处理 | |||"),
     // not a row: a genuinely empty row has a blank for every column.
     if o.slots.len() < expected && o.slots.iter().all(|t| t.kind == Kind::Blank) {

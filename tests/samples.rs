@@ -464,3 +464,86 @@ review reconsideration 0 0 0 0 0
 review litigation_direct 0 0 0 0 0
 review litigation_after 0 0 0 0 0
 "#;
+
+/// Layout F as some PDFs extract: labels wrap over several lines and a row's cells, centred
+/// beside them, land on a line of their own above the label ("1 0 0 0 0 0 1" /
+/// "年 3.危及“三安全一稳定”") or below a row already complete on its line. From a real report
+/// (洪泽区 2024); its numbers add up, and the one row whose label lost characters in extraction
+/// ("2.其他法律行政止公开") is reported missing rather than given a neighbour's cells.
+#[test]
+fn pdf_text_with_cells_beside_wrapped_labels() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/pdf_text_cells_beside_wrapped_labels.txt");
+    let a = audit_file(
+        &path,
+        &Templates::embedded().unwrap(),
+        &ReadOptions::default(),
+    );
+    assert_cells(&a, PDF_BESIDE);
+    let found: Vec<(&str, &str)> = a.findings.iter().map(|f| (f.rule, f.cells[0].0)).collect();
+    assert_eq!(found, vec![("missing_row", "withheld.law_prohibited")]);
+}
+
+/// The same layout in the agency's 2023 report, whose review table really prints 总计 0 beside
+/// parts 10/1/0/0 and 5/0/0/0: exactly those two errors, nothing from misaligned rows.
+#[test]
+fn pdf_text_real_review_inconsistency_is_the_only_error() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/pdf_text_review_total_wrong.txt");
+    let a = audit_file(
+        &path,
+        &Templates::embedded().unwrap(),
+        &ReadOptions::default(),
+    );
+    let found: Vec<(&str, &str, Option<f64>, Option<f64>)> = a
+        .findings
+        .iter()
+        .map(|f| (f.rule, f.cells[0].0, f.found, f.expected))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            ("review_sum", "reconsideration", Some(0.0), Some(11.0)),
+            ("review_sum", "litigation_after", Some(0.0), Some(5.0)),
+            ("missing_row", "withheld.law_prohibited", None, None),
+        ]
+    );
+}
+const PDF_BESIDE: &str = r#"
+meta template=2021 year=2024 agency=淮安市洪泽区人民政府
+active rules 0 0 0
+active normative_docs 3 0 8
+active licensing 9487
+active penalty 2776
+active enforcement 84
+active fees 7545
+applications new 95 0 0 0 0 0 95
+applications carried_over 0 0 0 0 0 0 0
+applications granted 50 0 0 0 0 0 50
+applications partial 9 0 0 0 0 0 9
+applications withheld.state_secret 0 0 0 0 0 0 0
+applications withheld.law_prohibited _ _ _ _ _ _ _
+applications withheld.three_safety 1 0 0 0 0 0 1
+applications withheld.third_party 0 0 0 0 0 0 0
+applications withheld.internal_affairs 0 0 0 0 0 0 0
+applications withheld.process_info 1 0 0 0 0 0 1
+applications withheld.enforcement_file 1 0 0 0 0 0 1
+applications withheld.inquiry 0 0 0 0 0 0 0
+applications unavailable.not_held 31 0 0 0 0 0 31
+applications unavailable.needs_creation 1 0 0 0 0 0 1
+applications unavailable.unclear 0 0 0 0 0 0 0
+applications not_processed.petition 1 0 0 0 0 0 1
+applications not_processed.duplicate 0 0 0 0 0 0 0
+applications not_processed.publication 0 0 0 0 0 0 0
+applications not_processed.excessive 0 0 0 0 0 0 0
+applications not_processed.confirm 0 0 0 0 0 0 0
+applications other 0 0 0 0 0 0 0
+applications other.overdue_correction _ _ _ _ _ _ _
+applications other.overdue_fee _ _ _ _ _ _ _
+applications other.other _ _ _ _ _ _ _
+applications total 95 0 0 0 0 0 95
+applications carried_forward 0 0 0 0 0 0 0
+review reconsideration 1 1 0 0 2
+review litigation_direct 1 0 0 0 1
+review litigation_after 2 0 1 0 3
+"#;
