@@ -195,13 +195,22 @@ fn optional_columns(
         .enumerate()
         .filter(|(_, t)| t.kind == Kind::Text && t.span.len() <= MAX_LABEL_BYTES);
     for (i, t) in short_texts {
-        if folded.last().is_none_or(|(last, _)| *last < i) {
-            folded.push((i, Folded::new(fold_label(&text[t.span.clone()]))));
-        }
-        let Some((_, f)) = folded.iter().rev().find(|(j, _)| *j == i) else {
-            continue;
+        // Kept for the aligner only up to a bound: a report without this header would
+        // otherwise keep every short text folded at once.
+        let own;
+        let f: &str = match folded.binary_search_by_key(&i, |(j, _)| *j) {
+            Ok(k) => &folded[k].1.text,
+            Err(_) => {
+                let g = Folded::new(fold_label(&text[t.span.clone()]));
+                if folded.len() < MAX_PREFOLDED && folded.last().is_none_or(|(l, _)| *l < i) {
+                    folded.push((i, g));
+                    &folded[folded.len() - 1].1.text
+                } else {
+                    own = g;
+                    &own.text
+                }
+            }
         };
-        let f = &f.text;
         if !in_header {
             in_header = anchor_needles.any_in(f);
             continue;
@@ -217,6 +226,10 @@ fn optional_columns(
     }
     found
 }
+
+/// At most this many labels folded while looking for optional columns are kept for the row
+/// aligner (the rest it folds again).
+const MAX_PREFOLDED: usize = 4096;
 
 /// Text longer than this (in bytes) is narrative, never a row label or table anchor: the
 /// longest label with its qualification is under 100 bytes.
