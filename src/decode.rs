@@ -14,6 +14,8 @@ pub enum DecodeError {
     Empty,
     #[error("the file looks binary ({0}), not report text")]
     Binary(String),
+    #[error("{0}")]
+    Document(&'static str),
     #[error("unknown encoding label {0:?} (try utf-8, gbk, gb18030, utf-16le, utf-16be, big5)")]
     UnknownEncoding(String),
 }
@@ -49,6 +51,9 @@ pub fn decode_owned(
     bytes: Vec<u8>,
     forced: Option<&'static Encoding>,
 ) -> Result<Decoded, DecodeError> {
+    if let Some(what) = document_kind(&bytes) {
+        return Err(DecodeError::Document(what));
+    }
     if forced.is_none_or(|e| e == UTF_8)
         && !bytes.starts_with(&[0xEF, 0xBB, 0xBF])
         && !looks_utf16(&bytes)
@@ -70,6 +75,36 @@ pub fn decode_owned(
         }
     }
     decode_slow(&bytes, forced)
+}
+
+/// Office and PDF files, told apart by their first bytes: what they are and what to do.
+fn document_kind(bytes: &[u8]) -> Option<&'static str> {
+    let head = &bytes[..bytes.len().min(2048)];
+    if head.starts_with(b"%PDF-") {
+        return Some(
+            "a PDF document, not text: extract its text first (for example \
+             pdftotext -layout FILE.pdf FILE.txt)",
+        );
+    }
+    if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        return Some(
+            "a Word 97-2003 (.doc) or other Office document, not text: save it as plain \
+             text (.txt, UTF-8) first",
+        );
+    }
+    if head.starts_with(b"PK\x03\x04") {
+        let word = memchr::memmem::find(head, b"word/").is_some();
+        return Some(if word {
+            "a Word (.docx) document, not text: save it as plain text (.txt, UTF-8) first"
+        } else {
+            "a ZIP archive (.docx, .xlsx, .wps or .zip), not text: save the report as plain \
+             text (.txt, UTF-8) first"
+        });
+    }
+    if head.starts_with(b"{\\rtf") {
+        return Some("an RTF document, not text: save it as plain text (.txt, UTF-8) first");
+    }
+    None
 }
 
 fn decode_slow(bytes: &[u8], forced: Option<&'static Encoding>) -> Result<Decoded, DecodeError> {

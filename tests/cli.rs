@@ -189,6 +189,31 @@ fn bad_input_is_named_and_other_files_still_checked() {
         "{out}"
     );
     assert!(out.contains("checked 4 report(s): 0 with errors"), "{out}");
+    // Documents named explicitly: say what they are and how to get text from them.
+    let pdf = dir.path().join("report.pdf");
+    std::fs::write(
+        &pdf,
+        b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<</Type/Catalog>>\n",
+    )
+    .unwrap();
+    let docx = dir.path().join("report.docx");
+    std::fs::write(
+        &docx,
+        b"PK\x03\x04\x14\0\x06\0\x08\0\0\0!\0word/document.xml",
+    )
+    .unwrap();
+    let (code, out, _) = run(&["check", pdf.to_str().unwrap(), docx.to_str().unwrap()]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("report.pdf: error: a PDF document, not text: extract its text first"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "report.docx: error: a Word (.docx) document, not text: save it as plain text"
+        ),
+        "{out}"
+    );
     let (code, _, err) = run(&["check", dir.path().join("nope.txt").to_str().unwrap()]);
     assert_eq!(code, 2);
     assert!(
