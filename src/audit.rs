@@ -205,7 +205,8 @@ pub fn recheck(audit: &mut Audit, templates: &Templates) {
 }
 
 /// Expands files and directories (recursively) into the report files to audit, sorted.
-/// Directories contribute `*.txt` files; files named explicitly are always taken.
+/// Directories contribute `*.txt` and HTML (`*.html`, `*.htm`, `*.shtml`) files; files named
+/// explicitly are always taken.
 pub fn collect_paths(inputs: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for p in inputs {
@@ -235,7 +236,11 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     for (p, is_dir) in entries {
         if is_dir {
             walk(&p, out)?;
-        } else if p.extension().is_some_and(|e| e.eq_ignore_ascii_case("txt")) {
+        } else if p.extension().is_some_and(|e| {
+            ["txt", "html", "htm", "shtml"]
+                .iter()
+                .any(|x| e.eq_ignore_ascii_case(x))
+        }) {
             out.push(p);
         }
     }

@@ -273,7 +273,7 @@ fn render_text(a: &Audit, shown: &str, errors_only: bool) -> String {
         }
         let pos = match (report, &f.span) {
             (Some(r), Some(span)) => {
-                let (l, c) = r.line_col(span.start);
+                let (l, c) = r.source_line_col(span.start);
                 format!("{shown}:{l}:{c}")
             }
             _ => shown.to_string(),
@@ -304,7 +304,7 @@ fn render_text(a: &Audit, shown: &str, errors_only: bool) -> String {
                     let (l, col) = a
                         .report
                         .as_ref()
-                        .map_or((0, 0), |r| r.line_col(c.span.start));
+                        .map_or((0, 0), |r| r.source_line_col(c.span.start));
                     format!(" (line {l}:{col})")
                 })
                 .unwrap_or_default();

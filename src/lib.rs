@@ -10,6 +10,7 @@ pub mod checker;
 pub mod cli;
 pub mod decode;
 pub mod export;
+pub mod html;
 pub mod parser;
 pub mod report;
 pub mod split;

@@ -9,10 +9,11 @@
 
 use std::ops::Range;
 use std::path::PathBuf;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use regex::Regex;
 
+use crate::html::{self, Origin};
 use crate::report::{Cell, Report, Row, Table};
 use crate::split::{Piece, RowRelation, Split, split};
 use crate::template::{
@@ -74,19 +75,32 @@ impl<'t> TableIndex<'t> {
 
 /// Parses decoded report text with the template detected from its wording.
 pub fn parse(path: PathBuf, text: String, encoding: &'static str, templates: &Templates) -> Parsed {
+    let (text, origin) = extract_html(text);
     let detected = templates.detect(&text);
     let template = match detected.or_else(|| templates.all.last()) {
         Some(t) => t,
         None => {
+            let mut report = Report::new(path, text, encoding);
+            report.origin = origin;
             return Parsed {
-                report: Report::new(path, text, encoding),
+                report,
                 notes: Vec::new(),
             };
         }
     };
-    let mut parsed = parse_with(path, text, encoding, template);
+    let mut parsed = parse_text(path, text, origin, encoding, template);
     parsed.report.template = detected.map(|t| t.id.clone());
     parsed
+}
+
+/// The text of an HTML page (layout G) and where it came from; other text as it is.
+fn extract_html(text: String) -> (String, Option<Arc<Origin>>) {
+    if html::looks_like_html(&text) {
+        let ex = html::extract(text);
+        (ex.text, Some(Arc::new(ex.origin)))
+    } else {
+        (text, None)
+    }
 }
 
 /// Parses decoded report text against one given template.
@@ -96,7 +110,19 @@ pub fn parse_with(
     encoding: &'static str,
     template: &Template,
 ) -> Parsed {
+    let (text, origin) = extract_html(text);
+    parse_text(path, text, origin, encoding, template)
+}
+
+fn parse_text(
+    path: PathBuf,
+    text: String,
+    origin: Option<Arc<Origin>>,
+    encoding: &'static str,
+    template: &Template,
+) -> Parsed {
     let mut report = Report::new(path, text, encoding);
+    report.origin = origin;
     report.template = Some(template.id.clone());
     let tokens = tokenize(&report.text);
     let mut notes = Vec::new();

@@ -2,6 +2,9 @@
 
 use std::ops::Range;
 use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::html::Origin;
 
 use crate::template::{Key, TableKey};
 use crate::text::Value;
@@ -104,6 +107,8 @@ pub struct Report {
     pub year: Option<i32>,
     /// Active, applications and review, in that order.
     pub tables: Vec<Table>,
+    /// The HTML page `text` was extracted from (layout G); `None` for report text.
+    pub origin: Option<Arc<Origin>>,
     line_starts: Vec<usize>,
 }
 
@@ -119,6 +124,7 @@ impl Report {
             agency: None,
             year: None,
             tables: Vec::new(),
+            origin: None,
             line_starts,
         }
     }
@@ -145,6 +151,15 @@ impl Report {
             .get(start..offset.min(self.text.len()))
             .map_or(0, |s| s.chars().count());
         (line, col + 1)
+    }
+
+    /// 1-based line and column of a byte offset into `text`, in the file as saved: in the
+    /// HTML page for text extracted from one, else as [`Report::line_col`].
+    pub fn source_line_col(&self, offset: usize) -> (usize, usize) {
+        match &self.origin {
+            Some(o) => o.line_col(offset),
+            None => self.line_col(offset),
+        }
     }
 
     /// Number of lines in the text.

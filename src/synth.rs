@@ -19,11 +19,20 @@ pub enum Layout {
     F,
     /// Web text: every table on one line, cells run together ("予以公开6000017").
     E,
+    /// An HTML page: one `<tr>` per row, blank cells as `&nbsp;`.
+    G,
 }
 
 impl Layout {
     /// The layouts that keep every cell separate (E does not: see [`crate::split`]).
-    pub const ALL: [Layout; 5] = [Layout::A, Layout::B, Layout::C, Layout::D, Layout::F];
+    pub const ALL: [Layout; 6] = [
+        Layout::A,
+        Layout::B,
+        Layout::C,
+        Layout::D,
+        Layout::F,
+        Layout::G,
+    ];
 }
 
 /// Numbers for every data row of a template, keyed like the parsed report.
@@ -177,14 +186,20 @@ pub fn render(
     let mut w = Writer {
         layout,
         out: String::with_capacity(8192),
+        in_table: false,
     };
-    w.out.push_str(&format!(
+    if layout == Layout::G {
+        w.out.push_str(&format!(
+            "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{agency}{year}年政府信息公开工作年度报告</title></head>\n<body>\n"
+        ));
+    }
+    w.para(&format!(
         "{agency}{year}年政府信息公开工作年度报告\n\n一、总体情况\n"
     ));
-    w.out.push_str(&format!(
+    w.para(&format!(
         "{year}年，{agency}认真贯彻落实《中华人民共和国政府信息公开条例》，全年主动公开政府信息1200条。\n\n"
     ));
-    w.out.push_str("二、主动公开政府信息情况\n");
+    w.para("二、主动公开政府信息情况\n");
     for r in &template.active.rows {
         let Some(cells) = tables.get(TableKey::Active, r.key) else {
             continue;
@@ -203,7 +218,7 @@ pub fn render(
         w.text_row(&header);
         w.row(&r.labels[0], cells);
     }
-    w.out.push_str("三、收到和处理政府信息公开申请情况\n");
+    w.para("三、收到和处理政府信息公开申请情况\n");
     w.text_row(&[
         "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
         "申请人情况",
@@ -232,7 +247,7 @@ pub fn render(
         }
         w.row(&r.labels[0], cells);
     }
-    w.out.push_str("四、政府信息公开行政复议、行政诉讼情况\n");
+    w.para("四、政府信息公开行政复议、行政诉讼情况\n");
     w.text_row(&["行政复议", "行政诉讼"]);
     let heads: Vec<&str> = template
         .review
@@ -253,20 +268,62 @@ pub fn render(
         })
         .collect();
     w.cells(&all);
-    w.out.push_str(
+    w.para(
         "\n五、存在的主要问题及改进情况\n一是公开质量有待提高。\n六、其他需要报告的事项\n无。\n",
     );
+    if layout == Layout::G {
+        w.out.push_str("</body></html>\n");
+    }
     w.out
 }
 
 struct Writer {
     layout: Layout,
     out: String,
+    /// Layout G: a `<table>` is open.
+    in_table: bool,
 }
 
 impl Writer {
     fn cell(c: &Option<i64>) -> String {
         c.map_or(String::new(), |v| v.to_string())
+    }
+
+    /// Narrative text (headings, paragraphs).
+    fn para(&mut self, text: &str) {
+        if self.layout != Layout::G {
+            self.out.push_str(text);
+            return;
+        }
+        if self.in_table {
+            self.out.push_str("</tbody></table>\n");
+            self.in_table = false;
+        }
+        for line in text.lines().filter(|l| !l.is_empty()) {
+            self.out.push_str(&format!(
+                "<p style=\"text-indent:2em\"><span>{line}</span></p>\n"
+            ));
+        }
+    }
+
+    /// Layout G: one table row of cells given as HTML.
+    fn tr(&mut self, cells: &[String]) {
+        if !self.in_table {
+            self.out
+                .push_str("<table border=\"1\" cellspacing=\"0\" cellpadding=\"0\"><tbody>\n");
+            self.in_table = true;
+        }
+        self.out.push_str("<tr>");
+        for c in cells {
+            self.out.push_str(&format!(
+                "<td><p align=\"center\"><span>{c}</span></p></td>"
+            ));
+        }
+        self.out.push_str("</tr>\n");
+    }
+
+    fn html_cell(c: &Option<i64>) -> String {
+        c.map_or("&nbsp;".to_string(), |v| v.to_string())
     }
 
     fn text_row(&mut self, texts: &[&str]) {
@@ -287,6 +344,10 @@ impl Writer {
             }
             Layout::F => o.push_str(&format!("{}\n", texts.join(" "))),
             Layout::E => o.push_str(&texts.concat()),
+            Layout::G => {
+                let cells: Vec<String> = texts.iter().map(|t| t.to_string()).collect();
+                self.tr(&cells);
+            }
         }
     }
 
@@ -320,6 +381,11 @@ impl Writer {
             Layout::E => {
                 let c: Vec<String> = cells.iter().map(|c| c.unwrap_or(0).to_string()).collect();
                 self.out.push_str(&format!("{label}{}", c.concat()));
+            }
+            Layout::G => {
+                let mut c = vec![label.to_string()];
+                c.extend(cells.iter().map(Self::html_cell));
+                self.tr(&c);
             }
         }
     }
@@ -357,6 +423,10 @@ impl Writer {
             Layout::E => {
                 let c: Vec<String> = cells.iter().map(|c| c.unwrap_or(0).to_string()).collect();
                 o.push_str(&format!("{} ", c.concat()));
+            }
+            Layout::G => {
+                let c: Vec<String> = cells.iter().map(Self::html_cell).collect();
+                self.tr(&c);
             }
         }
     }

@@ -117,6 +117,43 @@ fn text_output_reads_like_a_compiler() {
     );
 }
 
+/// A saved web page (layout G) found in a directory: its findings point at lines of the page.
+#[test]
+fn html_pages_are_checked_and_positions_name_the_page() {
+    let page = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/layout_g_html_table.html"),
+    )
+    .unwrap();
+    // The (七) 总计 row prints 44 for 自然人 and as its total: make the first one 45.
+    let total_row = page.find("(七) 总计").unwrap();
+    let at = total_row + page[total_row..].find(">44<").unwrap() + 1;
+    let broken = format!("{}45{}", &page[..at], &page[at + 2..]);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("page.html"), &broken).unwrap();
+    std::fs::write(dir.path().join("notes.md"), "not a report").unwrap();
+    let (code, out, _) = run(&["check", "--errors-only", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 1, "{out}");
+    let line = broken[..at].matches('\n').count() + 1;
+    let col = broken[..at].rsplit('\n').next().unwrap().chars().count() + 1;
+    assert!(
+        out.contains(&format!(
+            "page.html:{line}:{col}: error[results_sum]: applications: 自然人"
+        )),
+        "{out}"
+    );
+    assert!(
+        out.contains("suggestion: total/natural should probably be 44"),
+        "{out}"
+    );
+    assert!(
+        out.lines()
+            .last()
+            .unwrap()
+            .starts_with("checked 1 report(s)"),
+        "{out}"
+    );
+}
+
 #[test]
 fn csv_is_one_line_per_cell_and_findings_go_to_their_file() {
     let dir = tempfile::tempdir().unwrap();

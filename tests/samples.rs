@@ -393,6 +393,54 @@ fn sample_004_every_cell() {
     assert!(a.findings.is_empty(), "{:?}", a.findings);
 }
 
+/// Layout G: the report as a government site's HTML page (built from sample 003's text in the
+/// markup such pages carry: merged label cells as `rowspan`/`colspan`, labels wrapped with
+/// `<br/>` inside their cells, `<p><span>` around every cell, entities, scripts, styles, a
+/// commented-out table). Every cell is 003's, and each points at its own text in the page.
+#[test]
+fn html_page_every_cell_and_positions_in_the_page() {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/layout_g_html_table.html");
+    let a = audit_file(
+        &path,
+        &Templates::embedded().unwrap(),
+        &ReadOptions::default(),
+    );
+    assert_cells(&a, S003);
+    assert!(a.findings.is_empty(), "{:?}", a.findings);
+    let report = a.report.as_ref().unwrap();
+    assert!(report.origin.is_some(), "extracted from HTML");
+    let page = std::fs::read_to_string(&path).unwrap();
+    let lines: Vec<&str> = page.lines().collect();
+    let mut cells = 0;
+    for t in &report.tables {
+        for r in &t.rows {
+            for c in r.cells.iter().flatten() {
+                let (l, col) = report.source_line_col(c.span.start);
+                let at: String = lines[l - 1].chars().skip(col - 1).collect();
+                assert!(
+                    at.starts_with(&c.raw),
+                    "{}/{} at {l}:{col} reads {at:?}",
+                    r.key,
+                    c.raw
+                );
+                cells += 1;
+            }
+        }
+    }
+    let text = audit("003_1160e2568716ca2c.txt");
+    let in_text: usize = text
+        .report
+        .as_ref()
+        .unwrap()
+        .tables
+        .iter()
+        .flat_map(|t| &t.rows)
+        .map(|r| r.cells.iter().flatten().count())
+        .sum();
+    assert_eq!(cells, in_text);
+}
+
 /// Layout E, from a real government web page: cells run together with no separator
 /// (`（一）予以公开7000007`). Rows whose total decides the split are recovered and marked
 /// inferred; table 二 has no arithmetic, so its glued rows stay empty with a warning.

@@ -322,10 +322,15 @@ fn draw_raw(f: &mut Frame, s: &State, r: Rect, cfg: &Config) {
         return;
     };
     let title = format!(
-        "{} | {} ({})",
+        "{} | {} ({}{})",
         Pane::Raw.title(),
         s.entries[s.open].name,
-        report.encoding
+        report.encoding,
+        if report.origin.is_some() {
+            ", from HTML"
+        } else {
+            ""
+        }
     );
     let inner = titled(f, r, &title, focused, cfg);
     let (err_lines, warn_lines, finding_spans) = marked_lines(a);

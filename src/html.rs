@@ -1,0 +1,445 @@
+//! Layout G: report pages saved from government web sites as HTML.
+//!
+//! The page's text is extracted before tokenizing, so the one parser reads it like any other
+//! layout: each table row becomes one line of cells separated by " | " (layout B), with an
+//! empty cell (`&nbsp;`) kept in its place; headings, paragraphs and line breaks become lines;
+//! entities are decoded; scripts, styles and comments are dropped. Cells merged by `rowspan`
+//! or `colspan` are printed once, where the page prints them, as merged label cells are in
+//! other layouts.
+//!
+//! Every run of extracted text remembers where it stands in the page ([`Origin`]), so
+//! `gouji check` can report positions in the file as saved.
+
+/// Text extracted from an HTML page, and where each part of it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Extracted {
+    pub text: String,
+    pub origin: Origin,
+}
+
+/// The page a report's text was extracted from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Origin {
+    /// The page as decoded.
+    pub source: String,
+    /// (offset in the extracted text, offset in `source`) where each copied run starts.
+    points: Vec<(usize, usize)>,
+    /// Byte offsets in `source` where its lines start.
+    line_starts: Vec<usize>,
+}
+
+impl Origin {
+    /// The offset in the page of a byte offset into the extracted text: exact inside copied
+    /// text, the nearest copied position for separators gouji added.
+    pub fn source_offset(&self, text_offset: usize) -> usize {
+        let i = self.points.partition_point(|p| p.0 <= text_offset);
+        let Some(&(t, s)) = i.checked_sub(1).and_then(|i| self.points.get(i)) else {
+            return 0;
+        };
+        let mut at = (s + (text_offset - t)).min(self.source.len());
+        while !self.source.is_char_boundary(at) {
+            at -= 1;
+        }
+        at
+    }
+
+    /// 1-based line and column (in characters) in the page of a byte offset into the
+    /// extracted text.
+    pub fn line_col(&self, text_offset: usize) -> (usize, usize) {
+        let at = self.source_offset(text_offset);
+        let line = self.line_starts.partition_point(|s| *s <= at).max(1);
+        let start = self.line_starts[line - 1];
+        (line, self.source[start..at].chars().count() + 1)
+    }
+}
+
+/// True when `text` is an HTML page or fragment rather than report text.
+pub fn looks_like_html(text: &str) -> bool {
+    let t = text.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+    if !t.starts_with('<') {
+        return false;
+    }
+    let mut end = t.len().min(1024);
+    while !t.is_char_boundary(end) {
+        end -= 1;
+    }
+    let head = t[..end].to_ascii_lowercase();
+    [
+        "<!doctype html",
+        "<html",
+        "<head",
+        "<body",
+        "<meta",
+        "<table",
+        "<div",
+        "<p>",
+        "<p ",
+    ]
+    .iter()
+    .any(|tag| head.contains(tag))
+}
+
+/// Extracts the text of an HTML page (see the module documentation).
+pub fn extract(source: String) -> Extracted {
+    let mut x = Extractor {
+        src: &source,
+        out: String::with_capacity(source.len() / 3),
+        points: Vec::new(),
+        space: false,
+        row: None,
+        in_cell: false,
+    };
+    x.run();
+    let Extractor { out, points, .. } = x;
+    let mut line_starts = vec![0];
+    line_starts.extend(memchr::memchr_iter(b'\n', source.as_bytes()).map(|i| i + 1));
+    Extracted {
+        text: out,
+        origin: Origin {
+            source,
+            points,
+            line_starts,
+        },
+    }
+}
+
+struct Extractor<'a> {
+    src: &'a str,
+    out: String,
+    points: Vec<(usize, usize)>,
+    /// White space seen since the last text: one space before the next text on the line.
+    space: bool,
+    /// Cells written on the open table row, `None` outside a row.
+    row: Option<usize>,
+    in_cell: bool,
+}
+
+/// Tags whose start or end ends a line outside table cells (inside a cell, a space).
+const BLOCK: &[&str] = &[
+    "p",
+    "div",
+    "br",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "blockquote",
+    "pre",
+    "caption",
+    "hr",
+    "title",
+    "center",
+    "form",
+    "nav",
+    "address",
+];
+
+/// Elements whose content is not text of the page.
+const SKIPPED: &[&str] = &["script", "style", "noscript", "template"];
+
+impl Extractor<'_> {
+    fn run(&mut self) {
+        let bytes = self.src.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'<' => i = self.markup(i),
+                b'&' => i = self.entity(i),
+                b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' => {
+                    self.space = true;
+                    i += 1;
+                }
+                _ => {
+                    let end = memchr::memchr3(b'<', b'&', b' ', &bytes[i..])
+                        .map_or(bytes.len(), |n| i + n);
+                    // Other ASCII white space ends the run too.
+                    let end = bytes[i..end]
+                        .iter()
+                        .position(|b| matches!(b, b'\t' | b'\n' | b'\r' | b'\x0c'))
+                        .map_or(end, |n| i + n);
+                    self.copy(i, end);
+                    i = end;
+                }
+            }
+        }
+        self.end_row();
+    }
+
+    /// Appends `src[start..end]` (text without white space) as it stands.
+    fn copy(&mut self, start: usize, end: usize) {
+        self.before_text();
+        self.points.push((self.out.len(), start));
+        self.out.push_str(&self.src[start..end]);
+    }
+
+    fn before_text(&mut self) {
+        if self.space && !self.out.is_empty() && !self.out.ends_with(['\n', ' ']) {
+            self.out.push(' ');
+        }
+        self.space = false;
+    }
+
+    fn newline(&mut self) {
+        if !self.out.is_empty() && !self.out.ends_with('\n') {
+            self.out.push('\n');
+        }
+        self.space = false;
+    }
+
+    /// Handles what starts at `<`; returns where to go on.
+    fn markup(&mut self, at: usize) -> usize {
+        let src = self.src;
+        let rest = &src[at..];
+        if let Some(comment) = rest.strip_prefix("<!--") {
+            return comment.find("-->").map_or(src.len(), |n| at + 4 + n + 3);
+        }
+        let bytes = rest.as_bytes();
+        let closing = bytes.get(1) == Some(&b'/');
+        let name_start = if closing { 2 } else { 1 };
+        let is_tag = match bytes.get(name_start) {
+            Some(b) => b.is_ascii_alphabetic() || (!closing && matches!(b, b'!' | b'?')),
+            None => false,
+        };
+        if !is_tag {
+            // A lone "<" is text ("<5").
+            self.copy(at, at + 1);
+            return at + 1;
+        }
+        let end = tag_end(rest).map_or(src.len(), |n| at + n);
+        let name_len = bytes[name_start..]
+            .iter()
+            .position(|b| !(b.is_ascii_alphanumeric() || *b == b':' || *b == b'-'))
+            .unwrap_or(bytes.len() - name_start);
+        let name = rest[name_start..name_start + name_len].to_ascii_lowercase();
+        if !closing && SKIPPED.contains(&name.as_str()) {
+            let close = format!("</{name}");
+            return find_ascii_ci(&src[end..], &close)
+                .and_then(|n| tag_end(&src[end + n..]).map(|m| end + n + m))
+                .unwrap_or(src.len());
+        }
+        self.tag(&name, closing);
+        end
+    }
+
+    fn tag(&mut self, name: &str, closing: bool) {
+        match (name, closing) {
+            ("tr", false) => {
+                self.end_row();
+                self.newline();
+                self.row = Some(0);
+            }
+            ("tr", true) => self.end_row(),
+            ("td" | "th", false) => {
+                if self.row.is_none() {
+                    self.newline();
+                    self.row = Some(0);
+                }
+                if let Some(n) = self.row.as_mut() {
+                    if *n > 0 {
+                        self.out.push_str(" | ");
+                    }
+                    *n += 1;
+                }
+                self.in_cell = true;
+                self.space = false;
+            }
+            ("td" | "th", true) => {
+                self.in_cell = false;
+                self.space = false;
+            }
+            ("table" | "tbody" | "thead" | "tfoot", _) => {
+                self.end_row();
+                self.newline();
+            }
+            _ if BLOCK.contains(&name) => {
+                if self.in_cell {
+                    self.space = true;
+                } else if self.row.is_none() {
+                    self.newline();
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Closes the open table row: " |" ends it, so that a blank last cell keeps its place.
+    fn end_row(&mut self) {
+        if let Some(n) = self.row.take() {
+            if n > 0 {
+                self.out.push_str(" |");
+            }
+            self.newline();
+        }
+        self.in_cell = false;
+    }
+
+    /// Decodes the entity at `at` ("&nbsp;", "&#160;", "&#x3000;"); a lone "&" is text.
+    fn entity(&mut self, at: usize) -> usize {
+        let rest = &self.src[at..];
+        let semi = rest.as_bytes()[..rest.len().min(12)]
+            .iter()
+            .position(|b| *b == b';');
+        let decoded = semi.and_then(|n| decode_entity(&rest[1..n]).map(|c| (c, n + 1)));
+        match decoded {
+            Some((c, len)) => {
+                self.before_text();
+                self.points.push((self.out.len(), at));
+                self.out.push(c);
+                at + len
+            }
+            None => {
+                self.copy(at, at + 1);
+                at + 1
+            }
+        }
+    }
+}
+
+/// The length of the tag starting `s` (up to and including its `>`), quotes respected.
+fn tag_end(s: &str) -> Option<usize> {
+    let mut quote: Option<u8> = None;
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        match quote {
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            None if b == b'"' || b == b'\'' => quote = Some(b),
+            None if b == b'>' => return Some(i + 1),
+            None => {}
+        }
+    }
+    None
+}
+
+fn find_ascii_ci(hay: &str, needle: &str) -> Option<usize> {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    (0..h.len().saturating_sub(n.len() - 1)).find(|&i| h[i..i + n.len()].eq_ignore_ascii_case(n))
+}
+
+/// The character an entity name (between "&" and ";") stands for.
+fn decode_entity(name: &str) -> Option<char> {
+    if let Some(num) = name.strip_prefix('#') {
+        let code = match num.strip_prefix(['x', 'X']) {
+            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+            None => num.parse().ok()?,
+        };
+        return char::from_u32(code).filter(|c| *c != '\0');
+    }
+    Some(match name {
+        "nbsp" => '\u{a0}',
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        "ensp" => '\u{2002}',
+        "emsp" => '\u{2003}',
+        "thinsp" => '\u{2009}',
+        "ldquo" => '“',
+        "rdquo" => '”',
+        "lsquo" => '‘',
+        "rsquo" => '’',
+        "mdash" => '—',
+        "ndash" => '–',
+        "middot" => '·',
+        "hellip" => '…',
+        "times" => '×',
+        "divide" => '÷',
+        "yen" => '¥',
+        "deg" => '°',
+        "plusmn" => '±',
+        "minus" => '−',
+        "bull" => '•',
+        "laquo" => '«',
+        "raquo" => '»',
+        "copy" => '©',
+        "reg" => '®',
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(html: &str) -> String {
+        extract(html.to_string()).text
+    }
+
+    #[test]
+    fn table_rows_become_pipe_lines_with_blank_cells_in_place() {
+        let html = "<table><tr><td rowspan=\"2\"><p>三、本年度办理结果</p></td>\
+            <td><span>（一）</span><span>予以公开</span></td><td>6</td><td>&nbsp;</td>\
+            <td>&nbsp;</td></tr>\n<tr><td>（二）部分公开<br/>（区分处理的）</td><td>1</td>\
+            <td></td><td>1</td></tr></table>";
+        assert_eq!(
+            text(html),
+            "三、本年度办理结果 | （一）予以公开 | 6 | \u{a0} | \u{a0} |\n\
+             （二）部分公开 （区分处理的） | 1 |  | 1 |\n"
+        );
+    }
+
+    #[test]
+    fn narrative_scripts_comments_and_entities() {
+        let html = "<!DOCTYPE html><html><head><title>某某区2020年政府信息公开工作年度报告</title>\
+            <style>td { color: red }</style><script>var a = '<td>1</td>';</script></head>\
+            <body><!-- <tr><td>9</td></tr> --><p>危及&ldquo;三安全一稳定&rdquo;&#65292;\n  共\n  3件</p>\
+            <div>A &amp; B &lt;5 &bogus; x</div></body></html>";
+        assert_eq!(
+            text(html),
+            "某某区2020年政府信息公开工作年度报告\n危及“三安全一稳定”， 共 3件\nA & B <5 &bogus; x\n"
+        );
+    }
+
+    #[test]
+    fn positions_map_back_to_the_page() {
+        let html = "<p>标题</p>\n<table>\n<tr><td>（七）总计</td>\n<td>43</td></tr></table>";
+        let ex = extract(html.to_string());
+        let at = ex.text.find("43").unwrap();
+        assert_eq!(ex.origin.source_offset(at), html.find("43").unwrap());
+        assert_eq!(ex.origin.line_col(at), (4, 5));
+        let label = ex.text.find("总计").unwrap();
+        assert_eq!(ex.origin.line_col(label), (3, 12));
+    }
+
+    #[test]
+    fn detection() {
+        assert!(looks_like_html("\u{feff}<!DOCTYPE html>\n<html>"));
+        assert!(looks_like_html(
+            "  <table border=1><tr><td>1</td></tr></table>"
+        ));
+        assert!(looks_like_html("<div class=\"content\">报告</div>"));
+        assert!(!looks_like_html(
+            "某某区2020年政府信息公开工作年度报告\n<table>"
+        ));
+        assert!(!looks_like_html("<5 件"));
+    }
+
+    #[test]
+    fn broken_markup_never_panics() {
+        for s in [
+            "<",
+            "<td",
+            "&",
+            "&#xFFFFFFFF;",
+            "<tr><td>1",
+            "<script>",
+            "<!--",
+            "</",
+            "<a href='>",
+        ] {
+            let _ = extract(s.to_string());
+        }
+    }
+}
