@@ -83,6 +83,9 @@ pub fn looks_like_html(text: &str) -> bool {
 pub fn extract(source: String) -> Extracted {
     let mut x = Extractor {
         src: &source,
+        nesting: nesting(&source),
+        tables_seen: 0,
+        open_tables: Vec::new(),
         out: String::with_capacity(source.len() / 3),
         points: Vec::new(),
         space: false,
@@ -105,6 +108,11 @@ pub fn extract(source: String) -> Extracted {
 
 struct Extractor<'a> {
     src: &'a str,
+    /// For each `<table>` in page order: true when it holds another table.
+    nesting: Vec<bool>,
+    tables_seen: usize,
+    /// The open tables, innermost last: true for those that hold tables.
+    open_tables: Vec<bool>,
     out: String,
     points: Vec<(usize, usize)>,
     /// White space seen since the last text: one space before the next text on the line.
@@ -200,41 +208,40 @@ impl Extractor<'_> {
 
     /// Handles what starts at `<`; returns where to go on.
     fn markup(&mut self, at: usize) -> usize {
-        let src = self.src;
-        let rest = &src[at..];
-        if let Some(comment) = rest.strip_prefix("<!--") {
-            return comment.find("-->").map_or(src.len(), |n| at + 4 + n + 3);
+        match scan(self.src, at) {
+            Scan::Text => {
+                // A lone "<" is text ("<5").
+                self.copy(at, at + 1);
+                at + 1
+            }
+            Scan::Skip(end) => end,
+            Scan::Tag { name, closing, end } => {
+                self.tag(&name, closing);
+                end
+            }
         }
-        let bytes = rest.as_bytes();
-        let closing = bytes.get(1) == Some(&b'/');
-        let name_start = if closing { 2 } else { 1 };
-        let is_tag = match bytes.get(name_start) {
-            Some(b) => b.is_ascii_alphabetic() || (!closing && matches!(b, b'!' | b'?')),
-            None => false,
-        };
-        if !is_tag {
-            // A lone "<" is text ("<5").
-            self.copy(at, at + 1);
-            return at + 1;
-        }
-        let end = tag_end(rest).map_or(src.len(), |n| at + n);
-        let name_len = bytes[name_start..]
-            .iter()
-            .position(|b| !(b.is_ascii_alphanumeric() || *b == b':' || *b == b'-'))
-            .unwrap_or(bytes.len() - name_start);
-        let name = rest[name_start..name_start + name_len].to_ascii_lowercase();
-        if !closing && SKIPPED.contains(&name.as_str()) {
-            let close = format!("</{name}");
-            return find_ascii_ci(&src[end..], &close)
-                .and_then(|n| tag_end(&src[end + n..]).map(|m| end + n + m))
-                .unwrap_or(src.len());
-        }
-        self.tag(&name, closing);
-        end
     }
 
     fn tag(&mut self, name: &str, closing: bool) {
+        let layout = self.open_tables.last() == Some(&true);
         match (name, closing) {
+            ("table", false) => {
+                let nests = self.nesting.get(self.tables_seen).copied().unwrap_or(false);
+                self.tables_seen += 1;
+                self.open_tables.push(nests);
+                self.end_row();
+                self.newline();
+            }
+            ("table", true) => {
+                self.open_tables.pop();
+                self.end_row();
+                self.newline();
+            }
+            // A table that holds tables lays out the page: its rows and cells are blocks.
+            ("tr" | "td" | "th", _) if layout => {
+                self.end_row();
+                self.newline();
+            }
             ("tr", false) => {
                 self.end_row();
                 self.newline();
@@ -259,7 +266,7 @@ impl Extractor<'_> {
                 self.in_cell = false;
                 self.space = false;
             }
-            ("table" | "tbody" | "thead" | "tfoot", _) => {
+            ("tbody" | "thead" | "tfoot", _) => {
                 self.end_row();
                 self.newline();
             }
@@ -305,6 +312,82 @@ impl Extractor<'_> {
             }
         }
     }
+}
+
+/// What starts at a `<`.
+enum Scan {
+    /// Not markup: a "<" in text.
+    Text,
+    /// A comment, or an element whose content is not text (script, style): go on at the offset.
+    Skip(usize),
+    /// A tag; go on at `end`.
+    Tag {
+        name: String,
+        closing: bool,
+        end: usize,
+    },
+}
+
+fn scan(src: &str, at: usize) -> Scan {
+    let rest = &src[at..];
+    if let Some(comment) = rest.strip_prefix("<!--") {
+        return Scan::Skip(comment.find("-->").map_or(src.len(), |n| at + 4 + n + 3));
+    }
+    let bytes = rest.as_bytes();
+    let closing = bytes.get(1) == Some(&b'/');
+    let name_start = if closing { 2 } else { 1 };
+    let is_tag = match bytes.get(name_start) {
+        Some(b) => b.is_ascii_alphabetic() || (!closing && matches!(b, b'!' | b'?')),
+        None => false,
+    };
+    if !is_tag {
+        return Scan::Text;
+    }
+    let end = tag_end(rest).map_or(src.len(), |n| at + n);
+    let name_len = bytes[name_start..]
+        .iter()
+        .position(|b| !(b.is_ascii_alphanumeric() || *b == b':' || *b == b'-'))
+        .unwrap_or(bytes.len() - name_start);
+    let name = rest[name_start..name_start + name_len].to_ascii_lowercase();
+    if !closing && SKIPPED.contains(&name.as_str()) {
+        let close = format!("</{name}");
+        return Scan::Skip(
+            find_ascii_ci(&src[end..], &close)
+                .and_then(|n| tag_end(&src[end + n..]).map(|m| end + n + m))
+                .unwrap_or(src.len()),
+        );
+    }
+    Scan::Tag { name, closing, end }
+}
+
+/// For each `<table>` of the page in order, whether another table opens inside it: old
+/// government sites lay whole pages out in tables, and the report's tables sit in their cells.
+fn nesting(src: &str) -> Vec<bool> {
+    let mut holds = Vec::new();
+    let mut open: Vec<usize> = Vec::new();
+    let mut i = 0;
+    while let Some(n) = memchr::memchr(b'<', &src.as_bytes()[i..]) {
+        let at = i + n;
+        i = match scan(src, at) {
+            Scan::Text => at + 1,
+            Scan::Skip(end) => end,
+            Scan::Tag { name, closing, end } => {
+                if name == "table" {
+                    if closing {
+                        open.pop();
+                    } else {
+                        for &t in &open {
+                            holds[t] = true;
+                        }
+                        open.push(holds.len());
+                        holds.push(false);
+                    }
+                }
+                end
+            }
+        };
+    }
+    holds
 }
 
 /// The length of the tag starting `s` (up to and including its `>`), quotes respected.
@@ -411,6 +494,18 @@ mod tests {
         assert_eq!(ex.origin.line_col(at), (4, 5));
         let label = ex.text.find("总计").unwrap();
         assert_eq!(ex.origin.line_col(label), (3, 12));
+    }
+
+    #[test]
+    fn tables_that_hold_tables_are_page_layout() {
+        let html = "<table width=\"100%\"><tr><td><p>某某区2020年政府信息公开工作年度报告</p>\
+            <p>一、总体情况</p><table><tr><td>规章</td><td>5</td></tr></table><p>五、存在的问题</p>\
+            </td><td>导航</td></tr></table><table><tr><td>行政许可</td><td>&nbsp;</td></tr></table>";
+        assert_eq!(
+            text(html),
+            "某某区2020年政府信息公开工作年度报告\n一、总体情况\n规章 | 5 |\n五、存在的问题\n导航\n\
+             行政许可 | \u{a0} |\n"
+        );
     }
 
     #[test]
