@@ -237,9 +237,9 @@ fn check_relation(rel: &RelationSpec, spec: &TableSpec, table: &Table, out: &mut
     }
 }
 
-/// Same interned keys in the same order (compared by address: keys are interned).
+/// Same keys in the same order (interned keys compare by address; others by text).
 fn same_keys(a: &[Key], b: &[Key]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| std::ptr::eq(*x, *y))
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| std::ptr::eq(*x, *y) || x == y)
 }
 
 fn names(rows: &[&Row], spec: &TableSpec) -> String {
@@ -274,13 +274,10 @@ fn suggest(findings: &mut [Finding], report: &Report) {
             proposals.push(((f.table, row, col), i, proposal));
         }
     }
-    // Group by cell: keys are interned, so a cell is identified by its key addresses (cheap to
-    // sort); the finding index keeps each cell's proposals in finding order. The groups are then
-    // visited in the order of the keys' text, so ties are broken the same way on every run.
-    let addr = |k: Key| k.as_ptr() as usize;
-    proposals.sort_unstable_by_key(|((t, r, c), i, _)| (*t, addr(r), addr(c), *i));
-    let mut groups: Vec<&[Proposal]> = proposals.chunk_by(|a, b| a.0 == b.0).collect();
-    groups.sort_by(|a, b| a[0].0.cmp(&b[0].0));
+    // Group by cell, in the order of the keys' text so that ties are broken the same way on
+    // every run; the finding index keeps each cell's proposals in finding order.
+    proposals.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    let groups = proposals.chunk_by(|a, b| a.0 == b.0);
     let mut best: BTreeMap<usize, (usize, Suggestion)> = BTreeMap::new();
     for hits in groups {
         let ((_, row, column), _, value) = hits[0];

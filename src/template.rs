@@ -111,9 +111,10 @@ pub struct RowSpec {
     pub optional: bool,
 }
 
-/// One table of a template.
+/// One table of a template. However it is deserialized, its labels are checked and folded
+/// ([`FoldedTable`]) on the way in.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(try_from = "TableFile")]
 pub struct TableSpec {
     pub name: String,
     /// Texts whose appearance starts the table's region; its rows are only matched after one.
@@ -125,8 +126,50 @@ pub struct TableSpec {
     pub columns: Vec<ColumnSpec>,
     pub rows: Vec<RowSpec>,
     /// The labels above, folded for matching once when the template is loaded.
-    #[serde(skip)]
     pub folded: FoldedTable,
+}
+
+/// A table as its template file writes it.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TableFile {
+    name: String,
+    anchors: Vec<String>,
+    #[serde(default = "default_layout")]
+    layout: String,
+    columns: Vec<ColumnSpec>,
+    rows: Vec<RowSpec>,
+}
+
+impl TryFrom<TableFile> for TableSpec {
+    type Error = String;
+
+    fn try_from(f: TableFile) -> Result<TableSpec, String> {
+        let labels = f
+            .anchors
+            .iter()
+            .chain(f.columns.iter().flat_map(|c| &c.labels))
+            .chain(f.rows.iter().flat_map(|r| &r.labels));
+        for l in labels {
+            if fold_label(l).is_empty() {
+                return Err(format!(
+                    "table {}: label {l:?} is empty once folded (white space and Word's \
+                     bookmark residue removed), so it could match nothing",
+                    f.name
+                ));
+            }
+        }
+        let mut spec = TableSpec {
+            name: f.name,
+            anchors: f.anchors,
+            layout: f.layout,
+            columns: f.columns,
+            rows: f.rows,
+            folded: FoldedTable::default(),
+        };
+        spec.folded = FoldedTable::new(&spec);
+        Ok(spec)
+    }
 }
 
 /// A table's labels folded for matching ([`fold_label`]), prepared once per template so that
@@ -315,13 +358,10 @@ impl Template {
 
     /// Parses and validates one template file.
     pub fn from_toml(name: &str, src: &str) -> Result<Template, TemplateError> {
-        let mut t: Template = toml::from_str(src).map_err(|source| TemplateError::Toml {
+        let t: Template = toml::from_str(src).map_err(|source| TemplateError::Toml {
             name: name.into(),
             source,
         })?;
-        for spec in [&mut t.active, &mut t.applications, &mut t.review] {
-            spec.folded = FoldedTable::new(spec);
-        }
         for r in &t.relations {
             if TableKey::parse(&r.table).is_none() {
                 return Err(TemplateError::Invalid(
@@ -526,6 +566,34 @@ mod tests {
         assert_eq!(t19.review.rows.len() * t19.review.columns.len(), 15);
         assert!(t19.fits_year(2020) && !t19.fits_year(2021));
         assert!(t21.fits_year(2021) && t21.fits_year(2024) && !t21.fits_year(2019));
+    }
+
+    #[test]
+    fn templates_fold_their_labels_however_deserialized_and_refuse_empty_ones() {
+        let src = include_str!("../assets/templates/2019.toml");
+        let plain: Template = toml::from_str(src).unwrap();
+        assert_eq!(
+            plain.applications.folded.aliases.len(),
+            plain
+                .applications
+                .rows
+                .iter()
+                .map(|r| r.labels.len())
+                .sum::<usize>()
+        );
+        assert!(!plain.active.folded.anchors.is_empty());
+        let row = "labels = [\"(七)总计\"]";
+        assert!(src.contains(row));
+        let broken = src.replacen(row, "labels = [\"(七)总计\", \"\u{3000} \"]", 1);
+        let err = Template::from_toml("broken", &broken)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains(
+                "table 收到和处理政府信息公开申请: label \"\\u{3000} \" is empty once folded"
+            ),
+            "{err}"
+        );
     }
 
     #[test]

@@ -242,3 +242,40 @@ fn the_org_subtotal_column_is_accepted_checked_and_not_exported() {
         assert_eq!((s.row, s.column, s.value), ("new", "org_subtotal", 1.0));
     }
 }
+
+/// A library caller may build rows with keys of its own (not the template's interned copies):
+/// relations and suggestions must not depend on which copy of a key a row holds.
+#[test]
+fn keys_not_from_the_template_still_get_suggestions() {
+    let ts = Templates::embedded().unwrap();
+    let t = ts.get("2019").unwrap();
+    let mut tables = consistent(t, &mut Rng::new(7));
+    let was = cell_of(&tables, "granted", 0);
+    tables.get_mut(TableKey::Applications, "granted").unwrap()[0] = Some(was + 5);
+    let text = render(t, &tables, Layout::A, "测试县人民政府", 2020);
+    let mut parsed = parse_with(PathBuf::from("t.txt"), text, "UTF-8", t);
+    let own = |k: &str| -> &'static str { Box::leak(k.to_string().into_boxed_str()) };
+    for table in &mut parsed.report.tables {
+        for row in &mut table.rows {
+            row.key = own(row.key);
+            for c in &mut row.columns {
+                *c = own(c);
+            }
+        }
+    }
+    let f = check(&parsed.report, t, &parsed.notes);
+    assert_eq!(
+        errors(&f),
+        vec![
+            ("results_sum".to_string(), "total/natural".to_string()),
+            ("row_total".to_string(), "granted/total".to_string()),
+        ]
+    );
+    for e in f.iter().filter(|f| f.severity == Severity::Error) {
+        let s = e.suggestion.as_ref().expect("suggestion on both findings");
+        assert_eq!(
+            (s.row, s.column, s.value),
+            ("granted", "natural", was as f64)
+        );
+    }
+}
