@@ -123,36 +123,38 @@ struct Extractor<'a> {
 }
 
 /// Tags whose start or end ends a line outside table cells (inside a cell, a space).
-const BLOCK: &[&str] = &[
-    "p",
-    "div",
-    "br",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "li",
-    "ul",
-    "ol",
-    "dl",
-    "dt",
-    "dd",
-    "section",
-    "article",
-    "header",
-    "footer",
-    "blockquote",
-    "pre",
-    "caption",
-    "hr",
-    "title",
-    "center",
-    "form",
-    "nav",
-    "address",
-];
+fn is_block(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "div"
+            | "br"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "li"
+            | "ul"
+            | "ol"
+            | "dl"
+            | "dt"
+            | "dd"
+            | "section"
+            | "article"
+            | "header"
+            | "footer"
+            | "blockquote"
+            | "pre"
+            | "caption"
+            | "hr"
+            | "title"
+            | "center"
+            | "form"
+            | "nav"
+            | "address"
+    )
+}
 
 /// Elements whose content is not text of the page.
 const SKIPPED: &[&str] = &["script", "style", "noscript", "template"];
@@ -216,7 +218,7 @@ impl Extractor<'_> {
             }
             Scan::Skip(end) => end,
             Scan::Tag { name, closing, end } => {
-                self.tag(&name, closing);
+                self.tag(name.as_str(), closing);
                 end
             }
         }
@@ -270,7 +272,7 @@ impl Extractor<'_> {
                 self.end_row();
                 self.newline();
             }
-            _ if BLOCK.contains(&name) => {
+            _ if is_block(name) => {
                 if self.in_cell {
                     self.space = true;
                 } else if self.row.is_none() {
@@ -322,7 +324,7 @@ enum Scan {
     Skip(usize),
     /// A tag; go on at `end`.
     Tag {
-        name: String,
+        name: Name,
         closing: bool,
         end: usize,
     },
@@ -348,16 +350,38 @@ fn scan(src: &str, at: usize) -> Scan {
         .iter()
         .position(|b| !(b.is_ascii_alphanumeric() || *b == b':' || *b == b'-'))
         .unwrap_or(bytes.len() - name_start);
-    let name = rest[name_start..name_start + name_len].to_ascii_lowercase();
+    let name = Name::new(&bytes[name_start..name_start + name_len]);
     if !closing && SKIPPED.contains(&name.as_str()) {
-        let close = format!("</{name}");
         return Scan::Skip(
-            find_ascii_ci(&src[end..], &close)
+            find_close(&src[end..], name.as_str())
                 .and_then(|n| tag_end(&src[end + n..]).map(|m| end + n + m))
                 .unwrap_or(src.len()),
         );
     }
     Scan::Tag { name, closing, end }
+}
+
+/// A tag name in lower case, kept without allocating; names longer than any tag gouji acts
+/// on are empty.
+struct Name {
+    buf: [u8; 12],
+    len: usize,
+}
+
+impl Name {
+    fn new(raw: &[u8]) -> Name {
+        let mut buf = [0; 12];
+        let len = if raw.len() <= buf.len() { raw.len() } else { 0 };
+        for (b, r) in buf.iter_mut().zip(&raw[..len]) {
+            *b = r.to_ascii_lowercase();
+        }
+        Name { buf, len }
+    }
+
+    fn as_str(&self) -> &str {
+        // ASCII letters, digits, ':' and '-' only (see `scan`).
+        std::str::from_utf8(&self.buf[..self.len]).unwrap_or("")
+    }
 }
 
 /// For each `<table>` of the page in order, whether another table opens inside it: old
@@ -372,7 +396,7 @@ fn nesting(src: &str) -> Vec<bool> {
             Scan::Text => at + 1,
             Scan::Skip(end) => end,
             Scan::Tag { name, closing, end } => {
-                if name == "table" {
+                if name.as_str() == "table" {
                     if closing {
                         open.pop();
                     } else {
@@ -392,22 +416,27 @@ fn nesting(src: &str) -> Vec<bool> {
 
 /// The length of the tag starting `s` (up to and including its `>`), quotes respected.
 fn tag_end(s: &str) -> Option<usize> {
-    let mut quote: Option<u8> = None;
-    for (i, &b) in s.as_bytes().iter().enumerate() {
-        match quote {
-            Some(q) if b == q => quote = None,
-            Some(_) => {}
-            None if b == b'"' || b == b'\'' => quote = Some(b),
-            None if b == b'>' => return Some(i + 1),
-            None => {}
+    let b = s.as_bytes();
+    let mut i = 0;
+    loop {
+        i += memchr::memchr3(b'>', b'"', b'\'', &b[i..])?;
+        if b[i] == b'>' {
+            return Some(i + 1);
         }
+        // Skip the quoted attribute value.
+        let q = b[i];
+        i += 1;
+        i += memchr::memchr(q, &b[i..])? + 1;
     }
-    None
 }
 
-fn find_ascii_ci(hay: &str, needle: &str) -> Option<usize> {
-    let (h, n) = (hay.as_bytes(), needle.as_bytes());
-    (0..h.len().saturating_sub(n.len() - 1)).find(|&i| h[i..i + n.len()].eq_ignore_ascii_case(n))
+/// Where the closing tag of `name` (lower case) starts in `hay`, in any letter case.
+fn find_close(hay: &str, name: &str) -> Option<usize> {
+    let h = hay.as_bytes();
+    memchr::memmem::find_iter(h, b"</").find(|&i| {
+        h.get(i + 2..i + 2 + name.len())
+            .is_some_and(|n| n.eq_ignore_ascii_case(name.as_bytes()))
+    })
 }
 
 /// The character an entity name (between "&" and ";") stands for.
