@@ -10,15 +10,24 @@ use gouji::checker::Severity;
 use gouji::export::cell_json;
 use gouji::template::{TableKey, Templates};
 
-fn audit(name: &str) -> Audit {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("assets/samples")
-        .join(name);
+/// Audits `name` under `dir` of the repository, as `gouji check` would.
+fn audit_in(dir: &str, name: &str) -> Audit {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir).join(name);
     audit_file(
         &path,
         &Templates::embedded().unwrap(),
         &ReadOptions::default(),
     )
+}
+
+/// A bundled sample report.
+fn audit(name: &str) -> Audit {
+    audit_in("assets/samples", name)
+}
+
+/// A test fixture.
+fn fixture(name: &str) -> Audit {
+    audit_in("tests/fixtures", name)
 }
 
 /// Compares every cell of the audited report with the expectation text.
@@ -399,18 +408,12 @@ fn sample_004_every_cell() {
 /// commented-out table). Every cell is 003's, and each points at its own text in the page.
 #[test]
 fn html_page_every_cell_and_positions_in_the_page() {
-    let path =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/layout_g_html_table.html");
-    let a = audit_file(
-        &path,
-        &Templates::embedded().unwrap(),
-        &ReadOptions::default(),
-    );
+    let a = fixture("layout_g_html_table.html");
     assert_cells(&a, S003);
     assert!(a.findings.is_empty(), "{:?}", a.findings);
     let report = a.report.as_ref().unwrap();
     assert!(report.origin.is_some(), "extracted from HTML");
-    let page = std::fs::read_to_string(&path).unwrap();
+    let page = std::fs::read_to_string(&a.path).unwrap();
     let lines: Vec<&str> = page.lines().collect();
     let mut cells = 0;
     for t in &report.tables {
@@ -446,13 +449,7 @@ fn html_page_every_cell_and_positions_in_the_page() {
 /// inferred; table 二 has no arithmetic, so its glued rows stay empty with a warning.
 #[test]
 fn web_text_with_cells_run_together() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/web_text_cells_run_together.txt");
-    let a = audit_file(
-        &path,
-        &Templates::embedded().unwrap(),
-        &ReadOptions::default(),
-    );
+    let a = fixture("web_text_cells_run_together.txt");
     assert_cells(&a, WEB);
     assert!(errors(&a).is_empty(), "{:?}", errors(&a));
     let report = a.report.as_ref().unwrap();
@@ -520,13 +517,7 @@ review litigation_after 0 0 0 0 0
 /// ("2.其他法律行政止公开") is reported missing rather than given a neighbour's cells.
 #[test]
 fn pdf_text_with_cells_beside_wrapped_labels() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/pdf_text_cells_beside_wrapped_labels.txt");
-    let a = audit_file(
-        &path,
-        &Templates::embedded().unwrap(),
-        &ReadOptions::default(),
-    );
+    let a = fixture("pdf_text_cells_beside_wrapped_labels.txt");
     assert_cells(&a, PDF_BESIDE);
     let found: Vec<(&str, &str)> = a.findings.iter().map(|f| (f.rule, f.cells[0].0)).collect();
     assert_eq!(found, vec![("missing_row", "withheld.law_prohibited")]);
@@ -536,13 +527,7 @@ fn pdf_text_with_cells_beside_wrapped_labels() {
 /// parts 10/1/0/0 and 5/0/0/0: exactly those two errors, nothing from misaligned rows.
 #[test]
 fn pdf_text_real_review_inconsistency_is_the_only_error() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/pdf_text_review_total_wrong.txt");
-    let a = audit_file(
-        &path,
-        &Templates::embedded().unwrap(),
-        &ReadOptions::default(),
-    );
+    let a = fixture("pdf_text_review_total_wrong.txt");
     let found: Vec<(&str, &str, Option<f64>, Option<f64>)> = a
         .findings
         .iter()
