@@ -10,6 +10,8 @@
 //! Every run of extracted text remembers where it stands in the page ([`Origin`]), so
 //! `gouji check` can report positions in the file as saved.
 
+use crate::text::LineIndex;
+
 /// Text extracted from an HTML page, and where each part of it came from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Extracted {
@@ -24,8 +26,7 @@ pub struct Origin {
     pub source: String,
     /// (offset in the extracted text, offset in `source`) where each copied run starts.
     points: Vec<(usize, usize)>,
-    /// Byte offsets in `source` where its lines start.
-    line_starts: Vec<usize>,
+    lines: LineIndex,
 }
 
 impl Origin {
@@ -46,10 +47,8 @@ impl Origin {
     /// 1-based line and column (in characters) in the page of a byte offset into the
     /// extracted text.
     pub fn line_col(&self, text_offset: usize) -> (usize, usize) {
-        let at = self.source_offset(text_offset);
-        let line = self.line_starts.partition_point(|s| *s <= at).max(1);
-        let start = self.line_starts[line - 1];
-        (line, self.source[start..at].chars().count() + 1)
+        self.lines
+            .line_col(&self.source, self.source_offset(text_offset))
     }
 }
 
@@ -94,14 +93,12 @@ pub fn extract(source: String) -> Extracted {
     };
     x.run();
     let Extractor { out, points, .. } = x;
-    let mut line_starts = vec![0];
-    line_starts.extend(memchr::memchr_iter(b'\n', source.as_bytes()).map(|i| i + 1));
     Extracted {
         text: out,
         origin: Origin {
+            lines: LineIndex::new(&source),
             source,
             points,
-            line_starts,
         },
     }
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use crate::html::Origin;
 
 use crate::template::{Key, TableKey};
-use crate::text::Value;
+use crate::text::{LineIndex, Value};
 
 /// One cell as the report printed it.
 #[derive(Debug, Clone, PartialEq)]
@@ -109,14 +109,13 @@ pub struct Report {
     pub tables: Vec<Table>,
     /// The HTML page `text` was extracted from (layout G); `None` for report text.
     pub origin: Option<Arc<Origin>>,
-    line_starts: Vec<usize>,
+    lines: LineIndex,
 }
 
 impl Report {
     pub fn new(path: PathBuf, text: String, encoding: &'static str) -> Report {
-        let mut line_starts = vec![0];
-        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         Report {
+            lines: LineIndex::new(&text),
             path,
             text,
             encoding,
@@ -125,7 +124,6 @@ impl Report {
             year: None,
             tables: Vec::new(),
             origin: None,
-            line_starts,
         }
     }
 
@@ -144,13 +142,7 @@ impl Report {
 
     /// 1-based line and column (in characters) of a byte offset into `text`.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let line = self.line_starts.partition_point(|s| *s <= offset).max(1);
-        let start = self.line_starts[line - 1];
-        let col = self
-            .text
-            .get(start..offset.min(self.text.len()))
-            .map_or(0, |s| s.chars().count());
-        (line, col + 1)
+        self.lines.line_col(&self.text, offset)
     }
 
     /// 1-based line and column of a byte offset into `text`, in the file as saved: in the
@@ -164,17 +156,11 @@ impl Report {
 
     /// Number of lines in the text.
     pub fn line_count(&self) -> usize {
-        self.line_starts.len()
+        self.lines.count()
     }
 
     /// Byte range of 0-based line `i`, without its line ending.
     pub fn line_span(&self, i: usize) -> Range<usize> {
-        let start = self.line_starts.get(i).copied().unwrap_or(self.text.len());
-        let end = self
-            .line_starts
-            .get(i + 1)
-            .map_or(self.text.len(), |e| e - 1);
-        let line = &self.text[start..end.max(start)];
-        start..start + line.trim_end_matches('\r').len()
+        self.lines.line_span(&self.text, i)
     }
 }

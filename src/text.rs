@@ -295,6 +295,44 @@ pub fn parse_value(raw: &str) -> Option<Value> {
     })
 }
 
+/// Where the lines of a text start, to turn byte offsets into lines and columns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        LineIndex { starts }
+    }
+
+    /// 1-based line and column (in characters) of byte `offset` into `text`, the text this
+    /// index was built from.
+    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let line = self.starts.partition_point(|s| *s <= offset).max(1);
+        let start = self.starts[line - 1];
+        let col = text
+            .get(start..offset.min(text.len()))
+            .map_or(0, |s| s.chars().count());
+        (line, col + 1)
+    }
+
+    /// Number of lines (an empty text has one).
+    pub fn count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// Byte range of 0-based line `i` of `text`, without its line ending.
+    pub fn line_span(&self, text: &str, i: usize) -> std::ops::Range<usize> {
+        let start = self.starts.get(i).copied().unwrap_or(text.len());
+        let end = self.starts.get(i + 1).map_or(text.len(), |e| e - 1);
+        let line = &text[start..end.max(start)];
+        start..start + line.trim_end_matches('\r').len()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
