@@ -104,9 +104,9 @@ pub fn audit_file(path: &Path, templates: &Templates, opts: &ReadOptions) -> Aud
     }
 }
 
-/// Reads a whole file. Unlike `std::fs::read` (or `read_to_end` on a `File`) it asks for no
-/// size first: reports are small,
-/// and a batch of ten thousand saves ten thousand `stat` calls.
+/// Reads a whole file. Unlike `std::fs::read` (or `read_to_end` on a `File`) it asks the file
+/// system for no size first: reports are small, and a batch of ten thousand saves ten thousand
+/// `stat` and `lseek` calls. Files larger than the first buffer are read on by `read_to_end`.
 fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     let mut file = std::fs::File::open(path)?;
@@ -225,11 +225,12 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     let mut entries: Vec<(PathBuf, bool)> = std::fs::read_dir(dir)?
         .filter_map(|e| {
             let e = e.ok()?;
+            let path = e.path();
             let is_dir = match e.file_type() {
                 Ok(t) if !t.is_symlink() => t.is_dir(),
-                _ => e.path().is_dir(),
+                _ => path.is_dir(),
             };
-            Some((e.path(), is_dir))
+            Some((path, is_dir))
         })
         .collect();
     entries.sort();

@@ -307,7 +307,7 @@ impl Writer {
     }
 
     /// Layout G: one table row of cells given as HTML.
-    fn tr(&mut self, cells: &[String]) {
+    fn tr<S: AsRef<str>>(&mut self, cells: &[S]) {
         if !self.in_table {
             self.out
                 .push_str("<table border=\"1\" cellspacing=\"0\" cellpadding=\"0\"><tbody>\n");
@@ -316,7 +316,8 @@ impl Writer {
         self.out.push_str("<tr>");
         for c in cells {
             self.out.push_str(&format!(
-                "<td><p align=\"center\"><span>{c}</span></p></td>"
+                "<td><p align=\"center\"><span>{}</span></p></td>",
+                c.as_ref()
             ));
         }
         self.out.push_str("</tr>\n");
@@ -344,10 +345,7 @@ impl Writer {
             }
             Layout::F => o.push_str(&format!("{}\n", texts.join(" "))),
             Layout::E => o.push_str(&texts.concat()),
-            Layout::G => {
-                let cells: Vec<String> = texts.iter().map(|t| t.to_string()).collect();
-                self.tr(&cells);
-            }
+            Layout::G => self.tr(texts),
         }
     }
 
