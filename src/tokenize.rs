@@ -7,7 +7,7 @@
 
 use std::ops::Range;
 
-use crate::text::{has_digit, is_space, parse_value, trim_space};
+use crate::text::{is_space, parse_value, trim_space};
 
 /// What a token is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -129,7 +129,8 @@ fn is_page_footer(line: &str) -> bool {
 /// Emits the tokens of one field (the text between separators).
 fn field(f: &str, base: usize, out: &mut Vec<Token>) {
     let trimmed = trim_space(f);
-    let lead = f.len() - f.trim_start_matches(is_space).len();
+    // `trimmed` lies inside `f`: its offset there is the leading white space.
+    let lead = trimmed.as_ptr() as usize - f.as_ptr() as usize;
     if trimmed.is_empty() {
         out.push(Token {
             kind: Kind::Blank,
@@ -154,71 +155,162 @@ fn field(f: &str, base: usize, out: &mut Vec<Token>) {
     }
     // Mixed content ("规章 1 0 11", "本 2.其他法律行政法规禁止公开 30 1 0"): split on white
     // space, and merge neighbouring text words back into one text token so that labels
-    // with spaces inside ("(一) 予以公开", "商业 企业") stay whole.
+    // with spaces inside ("(一) 予以公开", "商业 企业") stay whole. One byte scan finds each
+    // word and whether it holds a digit: narrative lines, the bulk of a report, pass once.
     let mut pending_text: Option<Range<usize>> = None;
-    let mut pos = 0;
-    for word in trimmed.split(is_space) {
-        let wstart = pos;
-        pos += word.len();
-        // Advance over the separator character that `split` consumed.
-        if let Some(c) = trimmed[pos..].chars().next() {
-            pos += c.len_utf8();
+    let flush = |pending: &mut Option<Range<usize>>, out: &mut Vec<Token>| {
+        if let Some(t) = pending.take() {
+            out.push(Token {
+                kind: Kind::Text,
+                span: t,
+            });
         }
-        if word.is_empty() {
-            continue;
-        }
-        let abs = span.start + wstart..span.start + wstart + word.len();
-        if is_zero_led_run(word) {
-            if let Some(t) = pending_text.take() {
+    };
+    for (wstart, wend, digit) in Words::new(trimmed) {
+        let word = &trimmed[wstart..wend];
+        let abs = span.start + wstart..span.start + wend;
+        if !digit {
+            // Every value form but a dash or 无 holds a digit.
+            if parse_value(word).is_some() {
+                flush(&mut pending_text, out);
                 out.push(Token {
-                    kind: Kind::Text,
-                    span: t,
+                    kind: Kind::Value,
+                    span: abs,
+                });
+            } else {
+                pending_text = Some(match pending_text {
+                    Some(t) => t.start..abs.end,
+                    None => abs,
                 });
             }
+        } else if is_zero_led_run(word) {
+            flush(&mut pending_text, out);
             out.push(Token {
                 kind: Kind::Run,
                 span: abs,
             });
         } else if parse_value(word).is_some() {
-            if let Some(t) = pending_text.take() {
-                out.push(Token {
-                    kind: Kind::Text,
-                    span: t,
-                });
-            }
+            flush(&mut pending_text, out);
             out.push(Token {
                 kind: Kind::Value,
                 span: abs,
             });
-        } else if !has_digit(word) {
-            pending_text = Some(match pending_text {
-                Some(t) => t.start..abs.end,
-                None => abs,
-            });
         } else {
-            for (kind, part) in glued_parts(word, abs.start) {
+            glued_parts(word, abs.start, |kind, part| {
                 if kind == Kind::Text {
-                    pending_text = Some(match pending_text {
+                    pending_text = Some(match pending_text.take() {
                         Some(t) => t.start..part.end,
                         None => part,
                     });
                 } else {
-                    if let Some(t) = pending_text.take() {
-                        out.push(Token {
-                            kind: Kind::Text,
-                            span: t,
-                        });
-                    }
+                    flush(&mut pending_text, out);
                     out.push(Token { kind, span: part });
                 }
-            }
+            });
         }
     }
-    if let Some(t) = pending_text {
-        out.push(Token {
-            kind: Kind::Text,
-            span: t,
-        });
+    flush(&mut pending_text, out);
+}
+
+/// The words of a field (maximal runs of non-[`is_space`] characters) as byte ranges, each
+/// with whether it holds an ASCII or full-width digit.
+struct Words<'a> {
+    b: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Words<'a> {
+    fn new(s: &'a str) -> Words<'a> {
+        Words {
+            b: s.as_bytes(),
+            at: 0,
+        }
+    }
+
+    /// The byte length of the character at `i` when it is [`is_space`], else 0, read off its
+    /// bytes: U+0085, U+00A0, U+1680, U+2000–U+200A, U+2028, U+2029, U+202F, U+205F, U+3000,
+    /// U+FEFF (the ASCII ones and what `char::is_whitespace` holds beyond them).
+    fn space_len(&self, i: usize) -> usize {
+        let b = self.b;
+        let at = |k: usize| b.get(i + k).copied().unwrap_or(0);
+        match b[i] {
+            b' ' | b'\t'..=b'\r' => 1,
+            0xC2 if matches!(at(1), 0x85 | 0xA0) => 2,
+            0xE1 if at(1) == 0x9A && at(2) == 0x80 => 3,
+            0xE2 if at(1) == 0x80 && matches!(at(2), 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF) => 3,
+            0xE2 if at(1) == 0x81 && at(2) == 0x9F => 3,
+            0xE3 if at(1) == 0x80 && at(2) == 0x80 => 3,
+            0xEF if at(1) == 0xBB && at(2) == 0xBF => 3,
+            _ => 0,
+        }
+    }
+}
+
+impl Iterator for Words<'_> {
+    type Item = (usize, usize, bool);
+
+    fn next(&mut self) -> Option<(usize, usize, bool)> {
+        let b = self.b;
+        let mut i = self.at;
+        while i < b.len() {
+            match self.space_len(i) {
+                0 => break,
+                n => i += n,
+            }
+        }
+        if i >= b.len() {
+            self.at = i;
+            return None;
+        }
+        let start = i;
+        let mut digit = false;
+        while i < b.len() {
+            let x = b[i];
+            if x < 0x80 {
+                if x.is_ascii_digit() {
+                    digit = true;
+                } else if self.space_len(i) > 0 {
+                    break;
+                }
+                i += 1;
+                continue;
+            }
+            if (0xE4..=0xE9).contains(&x) {
+                i += 3; // an ideograph (U+4000–U+9FFF): neither digit nor space
+                continue;
+            }
+            if digit_len(b, i) > 0 {
+                digit = true;
+            } else if self.space_len(i) > 0 {
+                break;
+            }
+            i += utf8_len(x);
+        }
+        self.at = i;
+        Some((start, i, digit))
+    }
+}
+
+/// The length of the UTF-8 sequence a lead byte starts.
+fn utf8_len(lead: u8) -> usize {
+    match lead {
+        0..0xC0 => 1,
+        0xC0..0xE0 => 2,
+        0xE0..0xF0 => 3,
+        _ => 4,
+    }
+}
+
+/// The byte length of an ASCII (1) or full-width (3: EF BC 90–99) digit at `i`, else 0.
+fn digit_len(b: &[u8], i: usize) -> usize {
+    match b[i] {
+        b'0'..=b'9' => 1,
+        0xEF if b.get(i + 1) == Some(&0xBC)
+            && b.get(i + 2).is_some_and(|n| (0x90..=0x99).contains(n)) =>
+        {
+            3
+        }
+        _ => 0,
     }
 }
 
@@ -229,83 +321,60 @@ fn is_zero_led_run(word: &str) -> bool {
 }
 
 /// Splits a word that glues digits to text ("规章000规范性文件898989", "7000007（二）部分公开")
-/// into text parts and digit runs. Enumerations stay with their label: in "00000002.其他法律",
-/// the "2." is the item number, not a cell. A word without digits is one text part.
-fn glued_parts(word: &str, base: usize) -> Vec<(Kind, Range<usize>)> {
-    let is_digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
-    if !word.chars().any(is_digit) {
-        return vec![(Kind::Text, base..base + word.len())];
-    }
-    let chars: Vec<(usize, char)> = word.char_indices().collect();
-    let end_of = |i: usize| chars.get(i).map_or(word.len(), |(b, _)| *b);
-    let mut parts: Vec<(Kind, Range<usize>)> = Vec::new();
-    let push = |kind: Kind, r: Range<usize>, parts: &mut Vec<(Kind, Range<usize>)>| {
-        if r.is_empty() {
-            return;
+/// into text parts and digit runs, handed to `emit` in order (neighbouring text parts may come
+/// separately). Enumerations stay with their label: in "00000002.其他法律", the "2." is the
+/// item number, not a cell. A word without digits is one text part.
+fn glued_parts(word: &str, base: usize, mut emit: impl FnMut(Kind, Range<usize>)) {
+    let b = word.as_bytes();
+    let mut push = |kind: Kind, r: Range<usize>| {
+        if !r.is_empty() {
+            emit(kind, base + r.start..base + r.end);
         }
-        match parts.last_mut() {
-            Some((k, last)) if *k == Kind::Text && kind == Kind::Text && last.end == r.start => {
-                last.end = r.end
-            }
-            _ => parts.push((kind, r)),
+    };
+    // What follows a digit run: a decimal point or an enumeration mark, and its length.
+    let mark = |i: usize| -> Option<(char, usize)> {
+        match b.get(i)? {
+            b'.' => Some(('.', 1)),
+            _ if b[i..].starts_with("．".as_bytes()) => Some(('.', 3)),
+            _ if b[i..].starts_with("、".as_bytes()) => Some(('、', 3)),
+            _ => None,
         }
     };
     let mut i = 0;
-    while i < chars.len() {
-        if !is_digit(chars[i].1) {
+    while i < b.len() {
+        if digit_len(b, i) == 0 {
             let start = i;
-            while i < chars.len() && !is_digit(chars[i].1) {
-                i += 1;
+            while i < b.len() && digit_len(b, i) == 0 {
+                i += utf8_len(b[i]);
             }
-            push(
-                Kind::Text,
-                base + end_of(start)..base + end_of(i),
-                &mut parts,
-            );
+            push(Kind::Text, start..i);
             continue;
         }
         let start = i;
-        while i < chars.len() && is_digit(chars[i].1) {
-            i += 1;
+        let mut last = i;
+        while i < b.len() && digit_len(b, i) > 0 {
+            last = i;
+            i += digit_len(b, i);
         }
-        // A decimal part belongs to the number ("394432.52元").
-        if i + 1 < chars.len() && matches!(chars[i].1, '.' | '．') && is_digit(chars[i + 1].1) {
-            i += 1;
-            while i < chars.len() && is_digit(chars[i].1) {
-                i += 1;
+        let next_is_digit = |at: usize| at < b.len() && digit_len(b, at) > 0;
+        match mark(i) {
+            // A decimal part belongs to the number ("394432.52元").
+            Some(('.', n)) if next_is_digit(i + n) => {
+                i += n;
+                while i < b.len() && digit_len(b, i) > 0 {
+                    i += digit_len(b, i);
+                }
+                push(Kind::Run, start..i);
             }
-            push(
-                Kind::Run,
-                base + end_of(start)..base + end_of(i),
-                &mut parts,
-            );
-            continue;
+            // An enumeration: the last digit before "." or "、" and text ("2.其他", "1、申请人").
+            Some((_, n)) if !next_is_digit(i + n) => {
+                push(Kind::Run, start..last);
+                push(Kind::Text, last..i + n);
+                i += n;
+            }
+            _ => push(Kind::Run, start..i),
         }
-        // An enumeration: the last digit before "." or "、" and text ("2.其他", "1、申请人").
-        let numbered = i < chars.len()
-            && matches!(chars[i].1, '.' | '．' | '、')
-            && chars.get(i + 1).is_none_or(|(_, c)| !is_digit(*c));
-        if numbered {
-            push(
-                Kind::Run,
-                base + end_of(start)..base + end_of(i - 1),
-                &mut parts,
-            );
-            push(
-                Kind::Text,
-                base + end_of(i - 1)..base + end_of(i + 1),
-                &mut parts,
-            );
-            i += 1;
-            continue;
-        }
-        push(
-            Kind::Run,
-            base + end_of(start)..base + end_of(i),
-            &mut parts,
-        );
     }
-    parts
 }
 
 #[cfg(test)]
@@ -385,6 +454,46 @@ mod tests {
         assert_eq!(
             kinds("政府集中采购13575394432.52元")[1],
             (Kind::Run, "13575394432.52")
+        );
+    }
+
+    #[test]
+    fn words_split_on_exactly_the_white_space_is_space_names() {
+        // The byte-level reader must agree with `is_space` on every character there is.
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let s = format!("规{c}1");
+            let words: Vec<_> = Words::new(&s).collect();
+            let expected = if is_space(c) {
+                vec![(0, 3, false), (3 + c.len_utf8(), s.len(), true)]
+            } else {
+                vec![(0, s.len(), true)]
+            };
+            assert_eq!(words, expected, "{c:?} (U+{:04X})", c as u32);
+        }
+    }
+
+    #[test]
+    fn enumerations_and_decimals_in_glued_words() {
+        fn parts(w: &str) -> Vec<(Kind, &str)> {
+            let mut v = Vec::new();
+            glued_parts(w, 0, |k, r| v.push((k, &w[r])));
+            v
+        }
+        assert_eq!(
+            parts("1、申请人2．其他3、4"),
+            vec![
+                (Kind::Text, "1、"),
+                (Kind::Text, "申请人"),
+                (Kind::Text, "2．"),
+                (Kind::Text, "其他"),
+                (Kind::Run, "3"),
+                (Kind::Text, "、"),
+                (Kind::Run, "4"),
+            ]
+        );
+        assert_eq!(
+            parts("１２．５万元"),
+            vec![(Kind::Run, "１２．５"), (Kind::Text, "万元")]
         );
     }
 
