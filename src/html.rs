@@ -119,42 +119,47 @@ struct Extractor<'a> {
     in_cell: bool,
 }
 
-/// Tags whose start or end ends a line outside table cells (inside a cell, a space).
-fn is_block(name: &str) -> bool {
-    matches!(
-        name,
-        "p" | "div"
-            | "br"
-            | "h1"
-            | "h2"
-            | "h3"
-            | "h4"
-            | "h5"
-            | "h6"
-            | "li"
-            | "ul"
-            | "ol"
-            | "dl"
-            | "dt"
-            | "dd"
-            | "section"
-            | "article"
-            | "header"
-            | "footer"
-            | "blockquote"
-            | "pre"
-            | "caption"
-            | "hr"
-            | "title"
-            | "center"
-            | "form"
-            | "nav"
-            | "address"
-    )
+/// What gouji does with a tag, by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tag {
+    Table,
+    Tr,
+    /// `td`, `th`
+    Cell,
+    /// `tbody`, `thead`, `tfoot`
+    Section,
+    /// Tags whose start or end ends a line outside table cells (inside a cell, a space).
+    Block,
+    /// Elements whose content is not text of the page (script, style).
+    Skipped,
+    /// Inline and unknown tags: no effect.
+    Other,
 }
 
-/// Elements whose content is not text of the page.
-const SKIPPED: &[&str] = &["script", "style", "noscript", "template"];
+impl Tag {
+    /// The tag named `raw` (ASCII letters, digits, ':' and '-'), in any letter case.
+    fn of(raw: &[u8]) -> Tag {
+        let mut buf = [0u8; 10];
+        if raw.len() > buf.len() {
+            return Tag::Other;
+        }
+        let name = &mut buf[..raw.len()];
+        name.copy_from_slice(raw);
+        name.make_ascii_lowercase();
+        match &*name {
+            b"table" => Tag::Table,
+            b"tr" => Tag::Tr,
+            b"td" | b"th" => Tag::Cell,
+            b"tbody" | b"thead" | b"tfoot" => Tag::Section,
+            b"script" | b"style" | b"noscript" | b"template" => Tag::Skipped,
+            b"p" | b"div" | b"br" | b"h1" | b"h2" | b"h3" | b"h4" | b"h5" | b"h6" | b"li"
+            | b"ul" | b"ol" | b"dl" | b"dt" | b"dd" | b"section" | b"article" | b"header"
+            | b"footer" | b"blockquote" | b"pre" | b"caption" | b"hr" | b"title" | b"center"
+            | b"form" | b"nav" | b"address" => Tag::Block,
+            _ => Tag::Other,
+        }
+    }
+}
 
 impl Extractor<'_> {
     fn run(&mut self) {
@@ -214,40 +219,40 @@ impl Extractor<'_> {
                 at + 1
             }
             Scan::Skip(end) => end,
-            Scan::Tag { name, closing, end } => {
-                self.tag(name.as_str(), closing);
+            Scan::Tag { tag, closing, end } => {
+                self.tag(tag, closing);
                 end
             }
         }
     }
 
-    fn tag(&mut self, name: &str, closing: bool) {
+    fn tag(&mut self, tag: Tag, closing: bool) {
         let layout = self.open_tables.last() == Some(&true);
-        match (name, closing) {
-            ("table", false) => {
+        match (tag, closing) {
+            (Tag::Table, false) => {
                 let nests = self.nesting.get(self.tables_seen).copied().unwrap_or(false);
                 self.tables_seen += 1;
                 self.open_tables.push(nests);
                 self.end_row();
                 self.newline();
             }
-            ("table", true) => {
+            (Tag::Table, true) => {
                 self.open_tables.pop();
                 self.end_row();
                 self.newline();
             }
             // A table that holds tables lays out the page: its rows and cells are blocks.
-            ("tr" | "td" | "th", _) if layout => {
+            (Tag::Tr | Tag::Cell, _) if layout => {
                 self.end_row();
                 self.newline();
             }
-            ("tr", false) => {
+            (Tag::Tr, false) => {
                 self.end_row();
                 self.newline();
                 self.row = Some(0);
             }
-            ("tr", true) => self.end_row(),
-            ("td" | "th", false) => {
+            (Tag::Tr, true) => self.end_row(),
+            (Tag::Cell, false) => {
                 if self.row.is_none() {
                     self.newline();
                     self.row = Some(0);
@@ -261,15 +266,15 @@ impl Extractor<'_> {
                 self.in_cell = true;
                 self.space = false;
             }
-            ("td" | "th", true) => {
+            (Tag::Cell, true) => {
                 self.in_cell = false;
                 self.space = false;
             }
-            ("tbody" | "thead" | "tfoot", _) => {
+            (Tag::Section, _) => {
                 self.end_row();
                 self.newline();
             }
-            _ if is_block(name) => {
+            (Tag::Block, _) => {
                 if self.in_cell {
                     self.space = true;
                 } else if self.row.is_none() {
@@ -320,11 +325,7 @@ enum Scan {
     /// A comment, or an element whose content is not text (script, style): go on at the offset.
     Skip(usize),
     /// A tag; go on at `end`.
-    Tag {
-        name: Name,
-        closing: bool,
-        end: usize,
-    },
+    Tag { tag: Tag, closing: bool, end: usize },
 }
 
 fn scan(src: &str, at: usize) -> Scan {
@@ -347,38 +348,16 @@ fn scan(src: &str, at: usize) -> Scan {
         .iter()
         .position(|b| !(b.is_ascii_alphanumeric() || *b == b':' || *b == b'-'))
         .unwrap_or(bytes.len() - name_start);
-    let name = Name::new(&bytes[name_start..name_start + name_len]);
-    if !closing && SKIPPED.contains(&name.as_str()) {
+    let name = &rest[name_start..name_start + name_len];
+    let tag = Tag::of(name.as_bytes());
+    if !closing && tag == Tag::Skipped {
         return Scan::Skip(
-            find_close(&src[end..], name.as_str())
+            find_close(&src[end..], name)
                 .and_then(|n| tag_end(&src[end + n..]).map(|m| end + n + m))
                 .unwrap_or(src.len()),
         );
     }
-    Scan::Tag { name, closing, end }
-}
-
-/// A tag name in lower case, kept without allocating; names longer than any tag gouji acts
-/// on are empty.
-struct Name {
-    buf: [u8; 12],
-    len: usize,
-}
-
-impl Name {
-    fn new(raw: &[u8]) -> Name {
-        let mut buf = [0; 12];
-        let len = if raw.len() <= buf.len() { raw.len() } else { 0 };
-        for (b, r) in buf.iter_mut().zip(&raw[..len]) {
-            *b = r.to_ascii_lowercase();
-        }
-        Name { buf, len }
-    }
-
-    fn as_str(&self) -> &str {
-        // ASCII letters, digits, ':' and '-' only (see `scan`).
-        std::str::from_utf8(&self.buf[..self.len]).unwrap_or("")
-    }
+    Scan::Tag { tag, closing, end }
 }
 
 /// For each `<table>` of the page in order, whether another table opens inside it: old
@@ -392,8 +371,8 @@ fn nesting(src: &str) -> Vec<bool> {
         i = match scan(src, at) {
             Scan::Text => at + 1,
             Scan::Skip(end) => end,
-            Scan::Tag { name, closing, end } => {
-                if name.as_str() == "table" {
+            Scan::Tag { tag, closing, end } => {
+                if tag == Tag::Table {
                     if closing {
                         open.pop();
                     } else {
@@ -427,7 +406,7 @@ fn tag_end(s: &str) -> Option<usize> {
     }
 }
 
-/// Where the closing tag of `name` (lower case) starts in `hay`, in any letter case.
+/// Where the closing tag of `name` starts in `hay`, in any letter case.
 fn find_close(hay: &str, name: &str) -> Option<usize> {
     let h = hay.as_bytes();
     memchr::memmem::find_iter(h, b"</").find(|&i| {
