@@ -21,7 +21,7 @@ use crate::template::{
     match_folded_suffix,
 };
 use crate::template::{ForEach, RelationSpec, key_matches};
-use crate::text::{fold_label, is_space, parse_value, trim_space};
+use crate::text::{fold_label, is_space, parse_trimmed, parse_value, trim_space};
 use crate::tokenize::{Kind, Token, tokenize};
 
 /// Something the parser noticed about the layout that the reviewer should know.
@@ -663,11 +663,11 @@ fn fit_runs(
 
 fn make_cell(text: &str, t: Token) -> Cell {
     let raw = &text[t.span.clone()];
+    let trimmed = trim_space(raw);
     let value = match t.kind {
         Kind::Blank => crate::text::Value::Blank,
-        _ => parse_value(raw).unwrap_or_else(|| crate::text::Value::Text(raw.to_string())),
+        _ => parse_trimmed(trimmed).unwrap_or_else(|| crate::text::Value::Text(raw.to_string())),
     };
-    let trimmed = trim_space(raw);
     Cell {
         raw: if t.kind == Kind::Blank {
             String::new()

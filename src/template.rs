@@ -416,9 +416,10 @@ impl Templates {
                 .markers
                 .iter()
                 .filter(|m| {
-                    text.contains(m.as_str())
+                    let found = |n: &str| memchr::memmem::find(text.as_bytes(), n.as_bytes());
+                    found(m).is_some()
                         || (m.contains(|c: char| c.is_ascii_graphic())
-                            && text.contains(to_fullwidth(m).as_str()))
+                            && found(&to_fullwidth(m)).is_some())
                 })
                 .count();
             if hits > 0 && best.is_none_or(|(_, h)| hits > h) {

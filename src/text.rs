@@ -110,19 +110,24 @@ pub fn has_digit(s: &str) -> bool {
 /// True when `s` holds "[bookmark…" residue. A byte scan for '[' first: this runs on every
 /// field and label of every report, and almost none has a bracket.
 fn has_residue(s: &str) -> bool {
-    s.as_bytes().contains(&b'[') && s.contains("[bookmark")
+    memchr::memchr(b'[', s.as_bytes()).is_some() && s.contains("[bookmark")
 }
 
 /// Splits the leading enumeration off a folded label: "(一)予以公开" → ("(一)", "予以公开"),
 /// "1.属于国家秘密" → ("1.", …), "一、本年新收…" → ("一、", …). Labels without one return "".
 pub fn split_numbering(folded: &str) -> (&str, &str) {
-    const CN: &str = "一二三四五六七八九十";
+    let cn = |c: char| {
+        matches!(
+            c,
+            '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十'
+        )
+    };
     let b = folded.as_bytes();
     if folded.starts_with('(')
         && let Some(end) = folded.find(')')
     {
         let inner = &folded[1..end];
-        if !inner.is_empty() && inner.chars().all(|c| CN.contains(c) || c.is_ascii_digit()) {
+        if !inner.is_empty() && inner.chars().all(|c| cn(c) || c.is_ascii_digit()) {
             return folded.split_at(end + 1);
         }
     }
@@ -132,7 +137,7 @@ pub fn split_numbering(folded: &str) -> (&str, &str) {
     }
     let cn_len: usize = folded
         .chars()
-        .take_while(|c| CN.contains(*c))
+        .take_while(|c| cn(*c))
         .map(char::len_utf8)
         .sum();
     if cn_len > 0 && folded[cn_len..].starts_with('、') {
@@ -195,7 +200,11 @@ const UNITS: &[&str] = &[
 /// Returns `None` for text that is not a cell value at all (a label, a heading).
 /// Allocation-free except for text values: this runs on every field of every report.
 pub fn parse_value(raw: &str) -> Option<Value> {
-    let t = trim_space(raw);
+    parse_trimmed(trim_space(raw))
+}
+
+/// [`parse_value`] of text already without surrounding white space (a token's text).
+pub fn parse_trimmed(t: &str) -> Option<Value> {
     if t.is_empty() {
         return Some(Value::Blank);
     }

@@ -7,7 +7,7 @@
 
 use std::ops::Range;
 
-use crate::text::{is_space, parse_value, trim_space};
+use crate::text::{is_space, parse_trimmed, trim_space};
 
 /// What a token is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -146,7 +146,7 @@ fn field(f: &str, base: usize, out: &mut Vec<Token>) {
         });
         return;
     }
-    if parse_value(trimmed).is_some() {
+    if parse_trimmed(trimmed).is_some() {
         out.push(Token {
             kind: Kind::Value,
             span,
@@ -171,7 +171,7 @@ fn field(f: &str, base: usize, out: &mut Vec<Token>) {
         let abs = span.start + wstart..span.start + wend;
         if !digit {
             // Every value form but a dash or 无 holds a digit.
-            if parse_value(word).is_some() {
+            if parse_trimmed(word).is_some() {
                 flush(&mut pending_text, out);
                 out.push(Token {
                     kind: Kind::Value,
@@ -189,7 +189,7 @@ fn field(f: &str, base: usize, out: &mut Vec<Token>) {
                 kind: Kind::Run,
                 span: abs,
             });
-        } else if parse_value(word).is_some() {
+        } else if parse_trimmed(word).is_some() {
             flush(&mut pending_text, out);
             out.push(Token {
                 kind: Kind::Value,
