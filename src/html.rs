@@ -10,6 +10,8 @@
 //! Every run of extracted text remembers where it stands in the page ([`Origin`]), so
 //! `gouji check` can report positions in the file as saved.
 
+use std::sync::OnceLock;
+
 use crate::text::LineIndex;
 
 /// Text extracted from an HTML page, and where each part of it came from.
@@ -20,13 +22,20 @@ pub struct Extracted {
 }
 
 /// The page a report's text was extracted from.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Origin {
     /// The page as decoded.
     pub source: String,
     /// (offset in the extracted text, offset in `source`) where each copied run starts.
     points: Vec<(usize, usize)>,
-    lines: LineIndex,
+    /// Built on first use.
+    lines: OnceLock<LineIndex>,
+}
+
+impl PartialEq for Origin {
+    fn eq(&self, other: &Origin) -> bool {
+        self.source == other.source && self.points == other.points
+    }
 }
 
 impl Origin {
@@ -48,6 +57,7 @@ impl Origin {
     /// extracted text.
     pub fn line_col(&self, text_offset: usize) -> (usize, usize) {
         self.lines
+            .get_or_init(|| LineIndex::new(&self.source))
             .line_col(&self.source, self.source_offset(text_offset))
     }
 }
@@ -96,7 +106,7 @@ pub fn extract(source: String) -> Extracted {
     Extracted {
         text: out,
         origin: Origin {
-            lines: LineIndex::new(&source),
+            lines: OnceLock::new(),
             source,
             points,
         },

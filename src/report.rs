@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::html::Origin;
 
@@ -109,13 +109,18 @@ pub struct Report {
     pub tables: Vec<Table>,
     /// The HTML page `text` was extracted from (layout G); `None` for report text.
     pub origin: Option<Arc<Origin>>,
-    lines: LineIndex,
+    /// Built on first use: a batch run in JSON never needs it.
+    lines: OnceLock<LineIndex>,
 }
 
 impl Report {
+    fn lines(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(&self.text))
+    }
+
     pub fn new(path: PathBuf, text: String, encoding: &'static str) -> Report {
         Report {
-            lines: LineIndex::new(&text),
+            lines: OnceLock::new(),
             path,
             text,
             encoding,
@@ -142,7 +147,7 @@ impl Report {
 
     /// 1-based line and column (in characters) of a byte offset into `text`.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        self.lines.line_col(&self.text, offset)
+        self.lines().line_col(&self.text, offset)
     }
 
     /// 1-based line and column of a byte offset into `text`, in the file as saved: in the
@@ -156,11 +161,11 @@ impl Report {
 
     /// Number of lines in the text.
     pub fn line_count(&self) -> usize {
-        self.lines.count()
+        self.lines().count()
     }
 
     /// Byte range of 0-based line `i`, without its line ending.
     pub fn line_span(&self, i: usize) -> Range<usize> {
-        self.lines.line_span(&self.text, i)
+        self.lines().line_span(&self.text, i)
     }
 }
