@@ -385,6 +385,19 @@ fn structure_checks(
                     n.row
                 ),
             ),
+            NoteKind::GappedLabel => (
+                "gapped_label",
+                format!(
+                    "row {}: its label is printed with characters missing (“{}” for “{}”); check that these are its cells",
+                    n.row,
+                    report.text.get(n.span.clone()).unwrap_or_default(),
+                    template
+                        .table(n.table)
+                        .row(n.row)
+                        .and_then(|r| r.labels.first())
+                        .map_or("", String::as_str)
+                ),
+            ),
         };
         let mut f = Finding::warning(rule, n.table, what);
         f.span = Some(n.span.clone());
@@ -397,7 +410,9 @@ fn structure_checks(
             {
                 for (col, cell) in row.columns.iter().zip(&row.cells) {
                     let inferred = cell.as_ref().is_some_and(|c| c.inferred);
-                    if inferred || matches!(n.kind, NoteKind::Unsplit { .. }) {
+                    if inferred
+                        || matches!(n.kind, NoteKind::Unsplit { .. } | NoteKind::GappedLabel)
+                    {
                         f.cells.push((row.key, *col));
                     }
                 }

@@ -52,7 +52,7 @@ pub enum Format {
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// Report files or directories (searched recursively for *.txt).
+    /// Report files or directories (searched recursively for *.txt, *.html, *.htm, *.shtml).
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
     #[arg(long, value_enum, default_value_t = Format::Text)]

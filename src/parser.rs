@@ -43,6 +43,9 @@ pub enum NoteKind {
     /// Digits printed without separators could not be split into cells (`solutions` ways
     /// add up; 0 means none does).
     Unsplit { runs: String, solutions: usize },
+    /// The row's label is printed with characters missing (see [`MatchQuality::Gapped`]):
+    /// the note's span is the label as printed.
+    GappedLabel,
 }
 
 /// A parsed report and the notes taken while parsing it.
@@ -270,18 +273,29 @@ struct Open {
     /// A line of values printed just above the label, used when the label has none of its
     /// own: PDF text centres cells vertically beside labels that wrap over several lines.
     above: Vec<Token>,
+    /// How the label matched the row's.
+    quality: MatchQuality,
 }
 
 impl Open {
-    fn new(table: usize, row: usize, label: Range<usize>, above: Vec<Token>) -> Open {
+    fn new(found: Found, label: Range<usize>, above: Vec<Token>) -> Open {
         Open {
-            table,
-            row,
+            table: found.table,
+            row: found.row,
             label,
             slots: Vec::with_capacity(8),
             above,
+            quality: found.quality,
         }
     }
+}
+
+/// The row a text names: its table and row indexes, and how well the text matched.
+#[derive(Debug, Clone, Copy)]
+struct Found {
+    table: usize,
+    row: usize,
+    quality: MatchQuality,
 }
 
 /// True when `a` and `b` (byte offsets, `a <= b`) are on the same line of `text`.
@@ -347,7 +361,7 @@ fn align_labelled_rows(
                         cut += 1;
                     }
                     let tail = &s[cut..];
-                    if let Some((t, r)) = best_row(
+                    if let Some(found) = best_row(
                         &Folded::new(fold_label(tail)),
                         indexes,
                         &started,
@@ -355,7 +369,7 @@ fn align_labelled_rows(
                         min_suffix,
                     ) {
                         let label = tok.span.start + cut..tok.span.end;
-                        open = Some(Open::new(t, r, label, Vec::new()));
+                        open = Some(Open::new(found, label, Vec::new()));
                     }
                     continue;
                 }
@@ -370,7 +384,7 @@ fn align_labelled_rows(
                         tables[i].anchor.get_or_insert(tok.span.clone());
                     }
                 }
-                if let Some((t, r, span)) = find_row(
+                if let Some((found, span)) = find_row(
                     s,
                     folded,
                     tok.span.start,
@@ -380,7 +394,7 @@ fn align_labelled_rows(
                     min_suffix,
                 ) {
                     finish(open.take(), text, indexes, rels, tables, notes);
-                    open = Some(Open::new(t, r, span, std::mem::take(&mut orphans)));
+                    open = Some(Open::new(found, span, std::mem::take(&mut orphans)));
                 } else if open
                     .as_ref()
                     .is_some_and(|o| !o.slots.is_empty() || !o.above.is_empty())
@@ -438,9 +452,9 @@ fn find_row(
     started: &[bool],
     tables: &[Table],
     min_suffix: usize,
-) -> Option<(usize, usize, Range<usize>)> {
-    if let Some((t, r)) = best_row(folded, indexes, started, tables, min_suffix) {
-        return Some((t, r, base..base + s.len()));
+) -> Option<(Found, Range<usize>)> {
+    if let Some(found) = best_row(folded, indexes, started, tables, min_suffix) {
+        return Some((found, base..base + s.len()));
     }
     let words: Vec<(usize, usize)> = word_bounds(s);
     if words.len() < 2 || words.len() > 8 {
@@ -453,10 +467,10 @@ fn find_row(
             if folded.is_empty() {
                 continue;
             }
-            if let Some((t, r)) =
+            if let Some(found) =
                 best_row(&Folded::new(folded), indexes, started, tables, min_suffix)
             {
-                return Some((t, r, base + cand.start..base + cand.end));
+                return Some((found, base + cand.start..base + cand.end));
             }
         }
     }
@@ -470,7 +484,7 @@ fn best_row(
     started: &[bool],
     tables: &[Table],
     min_suffix: usize,
-) -> Option<(usize, usize)> {
+) -> Option<Found> {
     let mut best: Option<(MatchQuality, usize, usize)> = None;
     for (ti, idx) in indexes.iter().enumerate() {
         if !started[ti] {
@@ -487,7 +501,11 @@ fn best_row(
             }
         }
     }
-    best.map(|(_, t, r)| (t, r))
+    best.map(|(quality, table, row)| Found {
+        table,
+        row,
+        quality,
+    })
 }
 
 fn word_bounds(s: &str) -> Vec<(usize, usize)> {
@@ -538,6 +556,14 @@ fn finish(
         Vec::new()
     };
     let (cells, note) = fit(text, o.slots, expected, &row_rels);
+    if o.quality == MatchQuality::Gapped {
+        notes.push(ParseNote {
+            table: key,
+            row: row.key,
+            span: o.label.clone(),
+            kind: NoteKind::GappedLabel,
+        });
+    }
     if let Some(kind) = note {
         notes.push(ParseNote {
             table: key,

@@ -456,6 +456,11 @@ pub enum MatchQuality {
     Body,
     /// The label ends text that other cells' text runs into (web text without separators).
     Suffix,
+    /// The label with characters missing inside it, as PDF extraction sometimes drops glyphs
+    /// ("2.其他法律行政止公开" for "2.其他法律行政法规禁止公开"): same enumeration, same first and
+    /// last character, at least three quarters of the label's characters, in order. The
+    /// parser tells the reviewer which rows it matched this way.
+    Gapped,
 }
 
 /// A folded label split into its enumeration and body, prepared once for repeated matching.
@@ -538,7 +543,24 @@ pub fn match_folded_suffix(
     if label.body_chars >= min_suffix && t.len() > l.len() && t_last == l_last && t.ends_with(l) {
         return Some(MatchQuality::Suffix);
     }
+    if text.body_chars >= 6
+        && text.body_chars < label.body_chars
+        && 4 * text.body_chars >= 3 * label.body_chars
+        && t_last == l_last
+        && text.numbering() == label.numbering()
+        && is_gapped(text.body(), label.body())
+    {
+        return Some(MatchQuality::Gapped);
+    }
     None
+}
+
+/// True when `short` is `long` with characters left out (not at either end).
+fn is_gapped(short: &str, long: &str) -> bool {
+    let mut rest = long.chars();
+    short.chars().next() == long.chars().next()
+        && short.chars().next_back() == long.chars().next_back()
+        && short.chars().all(|c| rest.any(|l| l == c))
 }
 
 #[cfg(test)]
@@ -622,6 +644,20 @@ mod tests {
             match_label(&f("予以公开"), &f("(一)予以公开")),
             Some(MatchQuality::Body)
         );
+        assert_eq!(
+            match_label(&f("2.其他法律行政止公开"), &f("2.其他法律行政法规禁止公开")),
+            Some(MatchQuality::Gapped)
+        );
+        // Not with another enumeration, an end missing, or too little of the label left.
+        for text in [
+            "3.其他法律行政止公开",
+            "2.他法律行政法规禁止公开",
+            "2.其他法律行政法规禁止公",
+            "2.其他法律止公开",
+        ] {
+            let q = match_label(&f(text), &f("2.其他法律行政法规禁止公开"));
+            assert!(q.is_none_or(|q| q != MatchQuality::Gapped), "{text}: {q:?}");
+        }
         assert_eq!(match_label(&f("其他"), &f("3.其他")), None);
         assert_eq!(match_label(&f("规范性文件"), &f("行政规范性文件")), None);
         assert!(key_matches("withheld.*", "withheld.inquiry"));

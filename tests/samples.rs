@@ -513,14 +513,27 @@ review litigation_after 0 0 0 0 0
 /// Layout F as some PDFs extract: labels wrap over several lines and a row's cells, centred
 /// beside them, land on a line of their own above the label ("1 0 0 0 0 0 1" /
 /// "年 3.危及“三安全一稳定”") or below a row already complete on its line. From a real report
-/// (洪泽区 2024); its numbers add up, and the one row whose label lost characters in extraction
-/// ("2.其他法律行政止公开") is reported missing rather than given a neighbour's cells.
+/// (洪泽区 2024); its numbers add up. The one row whose label lost characters in extraction
+/// ("2.其他法律行政止公开" for "2.其他法律行政法规禁止公开") gets its own cells, and a warning
+/// that quotes the label as printed and names every cell it filled.
 #[test]
 fn pdf_text_with_cells_beside_wrapped_labels() {
     let a = fixture("pdf_text_cells_beside_wrapped_labels.txt");
     assert_cells(&a, PDF_BESIDE);
     let found: Vec<(&str, &str)> = a.findings.iter().map(|f| (f.rule, f.cells[0].0)).collect();
-    assert_eq!(found, vec![("missing_row", "withheld.law_prohibited")]);
+    assert_eq!(found, vec![("gapped_label", "withheld.law_prohibited")]);
+    let f = &a.findings[0];
+    assert_eq!(
+        f.message,
+        "row withheld.law_prohibited: its label is printed with characters missing \
+         (“2.其他法律行政止公开” for “2.其他法律行政法规禁止公开”); check that these are its cells"
+    );
+    assert_eq!(f.cells.len(), 7);
+    let report = a.report.as_ref().unwrap();
+    assert_eq!(
+        &report.text[f.span.clone().unwrap()],
+        "2.其他法律行政止公开"
+    );
 }
 
 /// The same layout in the agency's 2023 report, whose review table really prints 总计 0 beside
@@ -538,7 +551,7 @@ fn pdf_text_real_review_inconsistency_is_the_only_error() {
         vec![
             ("review_sum", "reconsideration", Some(0.0), Some(11.0)),
             ("review_sum", "litigation_after", Some(0.0), Some(5.0)),
-            ("missing_row", "withheld.law_prohibited", None, None),
+            ("gapped_label", "withheld.law_prohibited", None, None),
         ]
     );
 }
@@ -555,7 +568,7 @@ applications carried_over 0 0 0 0 0 0 0
 applications granted 50 0 0 0 0 0 50
 applications partial 9 0 0 0 0 0 9
 applications withheld.state_secret 0 0 0 0 0 0 0
-applications withheld.law_prohibited _ _ _ _ _ _ _
+applications withheld.law_prohibited 0 0 0 0 0 0 0
 applications withheld.three_safety 1 0 0 0 0 0 1
 applications withheld.third_party 0 0 0 0 0 0 0
 applications withheld.internal_affairs 0 0 0 0 0 0 0
