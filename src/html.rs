@@ -199,11 +199,27 @@ impl Extractor<'_> {
         self.end_row();
     }
 
-    /// Appends `src[start..end]` (text without white space) as it stands.
+    /// Appends `src[start..end]` (text without white space) as it stands, but for a `|` in a
+    /// table cell: printed as "｜", so that it does not split the cell (rows are `|`-separated).
     fn copy(&mut self, start: usize, end: usize) {
         self.before_text();
-        self.points.push((self.out.len(), start));
-        self.out.push_str(&self.src[start..end]);
+        let mut at = start;
+        if self.in_cell {
+            while let Some(n) = memchr::memchr(b'|', &self.src.as_bytes()[at..end]) {
+                let bar = at + n;
+                if bar > at {
+                    self.points.push((self.out.len(), at));
+                    self.out.push_str(&self.src[at..bar]);
+                }
+                self.points.push((self.out.len(), bar));
+                self.out.push('｜');
+                at = bar + 1;
+            }
+        }
+        if at < end {
+            self.points.push((self.out.len(), at));
+            self.out.push_str(&self.src[at..end]);
+        }
     }
 
     fn before_text(&mut self) {
@@ -317,7 +333,8 @@ impl Extractor<'_> {
             Some((c, len)) => {
                 self.before_text();
                 self.points.push((self.out.len(), at));
-                self.out.push(c);
+                self.out
+                    .push(if c == '|' && self.in_cell { '｜' } else { c });
                 at + len
             }
             None => {
@@ -473,6 +490,18 @@ mod tests {
 
     fn text(html: &str) -> String {
         extract(html.to_string()).text
+    }
+
+    #[test]
+    fn a_bar_in_a_cell_stays_in_its_cell() {
+        let html = "<p>首页 | 政务公开</p><table><tr><td>合计|小计</td><td>a&#124;b</td><td>5</td></tr></table>";
+        let ex = extract(html.to_string());
+        assert_eq!(ex.text, "首页 | 政务公开\n合计｜小计 | a｜b | 5 |\n");
+        // Positions after the replaced bar still map to the page.
+        let at = ex.text.find("小计").unwrap();
+        assert_eq!(&html[ex.origin.source_offset(at)..][..6], "小计");
+        let five = ex.text.find('5').unwrap();
+        assert_eq!(&html[ex.origin.source_offset(five)..][..1], "5");
     }
 
     #[test]
