@@ -21,8 +21,8 @@ use crate::template::{
     match_folded_suffix,
 };
 use crate::template::{ForEach, RelationSpec, key_matches};
-use crate::text::{fold_label, is_space, parse_trimmed, parse_value, trim_space};
-use crate::tokenize::{Kind, Token, tokenize};
+use crate::text::{fold_label, parse_trimmed, parse_value, trim_space};
+use crate::tokenize::{Kind, Token, Words, tokenize};
 
 /// Something the parser noticed about the layout that the reviewer should know.
 #[derive(Debug, Clone, PartialEq)]
@@ -508,22 +508,10 @@ fn best_row(
     })
 }
 
+/// The byte ranges of the white-space separated words of `s` (at most 9: callers give up
+/// beyond 8).
 fn word_bounds(s: &str) -> Vec<(usize, usize)> {
-    let mut v = Vec::new();
-    let mut start: Option<usize> = None;
-    for (i, c) in s.char_indices() {
-        if is_space(c) {
-            if let Some(st) = start.take() {
-                v.push((st, i));
-            }
-        } else if start.is_none() {
-            start = Some(i);
-        }
-    }
-    if let Some(st) = start {
-        v.push((st, s.len()));
-    }
-    v
+    Words::new(s).take(9).map(|(a, b, _)| (a, b)).collect()
 }
 
 fn finish(

@@ -114,8 +114,11 @@ fn split_with_offsets(line: &str, sep: char) -> impl Iterator<Item = (usize, &st
 
 /// "- 3 -", "第 3 页", "— 12 —": page footers that PDF extraction leaves inside tables.
 fn is_page_footer(line: &str) -> bool {
+    if line.len() > 24 {
+        return false;
+    }
     let head = line.trim_start_matches(is_space);
-    if line.len() > 24 || !head.starts_with(['-', '－', '—', '第']) {
+    if !head.starts_with(['-', '－', '—', '第']) {
         return false;
     }
     let t: String = line.chars().filter(|c| !is_space(*c)).collect();
@@ -214,13 +217,13 @@ fn field(f: &str, base: usize, out: &mut Vec<Token>) {
 
 /// The words of a field (maximal runs of non-[`is_space`] characters) as byte ranges, each
 /// with whether it holds an ASCII or full-width digit.
-struct Words<'a> {
+pub(crate) struct Words<'a> {
     b: &'a [u8],
     at: usize,
 }
 
 impl<'a> Words<'a> {
-    fn new(s: &'a str) -> Words<'a> {
+    pub(crate) fn new(s: &'a str) -> Words<'a> {
         Words {
             b: s.as_bytes(),
             at: 0,
