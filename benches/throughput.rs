@@ -285,6 +285,71 @@ fn versus_ripgrep(name: &str, dir: &str, corpus: &[(PathBuf, Vec<u8>)]) {
     } else {
         println!("rg not found: install ripgrep (apt-get install ripgrep) for the comparison");
     }
+    stages(&full, mb);
+}
+
+/// Where the time of a batch run goes, in wall time on all cores (best of 3): each stage
+/// runs everything before it, in process, over the files `gouji check` reads. The last line is
+/// `gouji check` without its output.
+fn stages(dir: &Path, mb: f64) {
+    let files = gouji::audit::collect_paths(&[dir.to_path_buf()]).unwrap();
+    let templates = Templates::embedded().unwrap();
+    let opts = ReadOptions {
+        read_only: true,
+        ..ReadOptions::default()
+    };
+    let decoded = |p: &PathBuf| {
+        let bytes = gouji::audit::read_file(p).unwrap();
+        gouji::decode::decode_owned(bytes, None).unwrap().text
+    };
+    let time = |f: &(dyn Fn(&PathBuf) -> usize + Sync)| {
+        (0..3)
+            .map(|_| {
+                let start = Instant::now();
+                std::hint::black_box(files.par_iter().map(f).sum::<usize>());
+                start.elapsed()
+            })
+            .min()
+            .unwrap()
+    };
+    let steps: [(&str, Duration); 5] = [
+        ("read", time(&|p| gouji::audit::read_file(p).unwrap().len())),
+        ("+ decode", time(&|p| decoded(p).len())),
+        (
+            "+ HTML text, tokenize",
+            time(&|p| {
+                let text = decoded(p);
+                if gouji::html::looks_like_html(&text) {
+                    gouji::tokenize::tokenize(&gouji::html::extract(text).text).len()
+                } else {
+                    gouji::tokenize::tokenize(&text).len()
+                }
+            }),
+        ),
+        (
+            "+ align to the template",
+            time(&|p| {
+                let parsed = parse(p.clone(), decoded(p), "UTF-8", &templates);
+                parsed.report.tables.len()
+            }),
+        ),
+        (
+            "+ check",
+            time(&|p| {
+                gouji::audit::audit_file(p, &templates, &opts)
+                    .findings
+                    .len()
+            }),
+        ),
+    ];
+    println!("stages (cumulative, in process, all cores):");
+    for (what, t) in steps {
+        println!(
+            "  {what:<25}{:>8.1} ms  {:>7.1} MB/s",
+            t.as_secs_f64() * 1e3,
+            mb / t.as_secs_f64()
+        );
+    }
 }
 
 fn main() {

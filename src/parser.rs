@@ -486,12 +486,13 @@ fn best_row(
     min_suffix: usize,
 ) -> Option<Found> {
     let mut best: Option<(MatchQuality, usize, usize)> = None;
+    let probe = folded.probe();
     for (ti, idx) in indexes.iter().enumerate() {
         if !started[ti] {
             continue;
         }
         for (ri, alias) in idx.aliases {
-            if tables[ti].rows[*ri].label_span.is_some() {
+            if !alias.may_match(&probe) || tables[ti].rows[*ri].label_span.is_some() {
                 continue; // filled already; a repeated label is a heading or narrative
             }
             if let Some(q) = match_folded_suffix(folded, alias, min_suffix)

@@ -469,6 +469,9 @@ pub struct Folded {
     pub text: String,
     numbering_len: usize,
     body_chars: usize,
+    /// First and last byte of `text` (0 when empty), read without following the pointer.
+    first: u8,
+    last: u8,
 }
 
 impl Folded {
@@ -476,11 +479,36 @@ impl Folded {
         let (n, b) = split_numbering(&folded);
         let numbering_len = n.len();
         let body_chars = b.chars().count();
+        let bytes = folded.as_bytes();
         Folded {
-            text: folded,
+            first: bytes.first().copied().unwrap_or(0),
+            last: bytes.last().copied().unwrap_or(0),
             numbering_len,
             body_chars,
+            text: folded,
         }
+    }
+
+    /// What every label compared with this text needs to know of it, worked out once.
+    pub fn probe(&self) -> Probe<'_> {
+        Probe {
+            text: self.text.as_bytes(),
+            first: self.first,
+            last: self.last,
+            prefix: self.body_chars >= 5,
+        }
+    }
+
+    /// False when [`match_folded_suffix`] of the probed text against this label is sure to
+    /// be `None`, from lengths and single bytes alone: every match but two needs the same
+    /// last byte; a qualified one needs the text's "(" right where the label ends; a prefix,
+    /// a label longer than the text, starting with its first byte.
+    #[inline]
+    pub fn may_match(&self, p: &Probe) -> bool {
+        let len = self.text.len();
+        self.last == p.last
+            || p.text.get(len) == Some(&b'(')
+            || (p.prefix && len > p.text.len() && self.first == p.first)
     }
 
     fn numbering(&self) -> &str {
@@ -490,6 +518,15 @@ impl Folded {
     fn body(&self) -> &str {
         &self.text[self.numbering_len..]
     }
+}
+
+/// A folded text as [`Folded::may_match`] screens labels against it.
+#[derive(Debug, Clone, Copy)]
+pub struct Probe<'a> {
+    text: &'a [u8],
+    first: u8,
+    last: u8,
+    prefix: bool,
 }
 
 /// Compares folded `text` with folded `label`.
@@ -617,6 +654,54 @@ mod tests {
             ),
             "{err}"
         );
+    }
+
+    #[test]
+    fn the_screen_never_drops_a_label_that_would_match() {
+        // Texts: every text of the samples, and every label cut, qualified, renumbered and
+        // glued to other text, against every label of both templates, for each `min_suffix`.
+        let templates = Templates::embedded().unwrap();
+        let labels: Vec<&Folded> = templates
+            .all
+            .iter()
+            .flat_map(|t| [&t.active, &t.applications, &t.review])
+            .flat_map(|spec| spec.folded.aliases.iter().map(|(_, f)| f))
+            .collect();
+        let mut texts: Vec<String> = Vec::new();
+        for entry in std::fs::read_dir("assets/samples").unwrap() {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            for t in crate::tokenize::tokenize(&text) {
+                texts.push(fold_label(&text[t.span]));
+            }
+        }
+        for l in &labels {
+            let l = &l.text;
+            let cut: String = l
+                .chars()
+                .take(l.chars().count().saturating_sub(3))
+                .collect();
+            texts.extend([
+                l.clone(),
+                cut,
+                format!("{l}(区分处理的)"),
+                format!("其他{l}"),
+                format!("(九){}", split_numbering(l).1),
+            ]);
+        }
+        let mut matched = 0;
+        for t in texts.iter().filter(|t| !t.is_empty()) {
+            let text = Folded::new(t.clone());
+            let probe = text.probe();
+            for label in &labels {
+                for min_suffix in [2, 4] {
+                    if let Some(q) = match_folded_suffix(&text, label, min_suffix) {
+                        matched += 1;
+                        assert!(label.may_match(&probe), "{t} / {}: {q:?}", label.text);
+                    }
+                }
+            }
+        }
+        assert!(matched > 1000, "{matched}");
     }
 
     #[test]
