@@ -38,6 +38,24 @@ pub fn trim_space(s: &str) -> &str {
     }
 }
 
+/// The byte length of the character starting at `b[i]` when it is [`is_space`], else 0:
+/// U+0085, U+00A0, U+1680, U+2000–U+200A, U+2028, U+2029, U+202F, U+205F, U+3000, U+FEFF
+/// beyond ASCII. Ideographs answer on their first byte.
+#[inline]
+pub fn space_len_at(b: &[u8], i: usize) -> usize {
+    let at = |k: usize| b.get(i + k).copied().unwrap_or(0);
+    match b[i] {
+        b' ' | b'\t'..=b'\r' => 1,
+        0xC2 if matches!(at(1), 0x85 | 0xA0) => 2,
+        0xE1 if at(1) == 0x9A && at(2) == 0x80 => 3,
+        0xE2 if at(1) == 0x80 && matches!(at(2), 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF) => 3,
+        0xE2 if at(1) == 0x81 && at(2) == 0x9F => 3,
+        0xE3 if at(1) == 0x80 && at(2) == 0x80 => 3,
+        0xEF if at(1) == 0xBB && at(2) == 0xBF => 3,
+        _ => 0,
+    }
+}
+
 /// The folded form of a label: width-folded, all white space removed, "、" after a digit
 /// turned into "." (so "1、其他" and "1. 其他" match), and Word's "[bookmark: …]" residue dropped.
 pub fn fold_label(s: &str) -> String {
@@ -345,6 +363,20 @@ impl LineIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn space_len_at_reads_the_same_white_space_as_is_space() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let s = format!("{c}规");
+            let expected = if is_space(c) { c.len_utf8() } else { 0 };
+            assert_eq!(
+                space_len_at(s.as_bytes(), 0),
+                expected,
+                "U+{:04X}",
+                c as u32
+            );
+        }
+    }
 
     #[test]
     fn values_seen_in_reports() {

@@ -7,7 +7,7 @@
 
 use std::ops::Range;
 
-use crate::text::{is_space, parse_trimmed, trim_space};
+use crate::text::{is_space, parse_trimmed, space_len_at, trim_space};
 
 /// What a token is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -230,22 +230,8 @@ impl<'a> Words<'a> {
         }
     }
 
-    /// The byte length of the character at `i` when it is [`is_space`], else 0, read off its
-    /// bytes: U+0085, U+00A0, U+1680, U+2000–U+200A, U+2028, U+2029, U+202F, U+205F, U+3000,
-    /// U+FEFF (the ASCII ones and what `char::is_whitespace` holds beyond them).
     fn space_len(&self, i: usize) -> usize {
-        let b = self.b;
-        let at = |k: usize| b.get(i + k).copied().unwrap_or(0);
-        match b[i] {
-            b' ' | b'\t'..=b'\r' => 1,
-            0xC2 if matches!(at(1), 0x85 | 0xA0) => 2,
-            0xE1 if at(1) == 0x9A && at(2) == 0x80 => 3,
-            0xE2 if at(1) == 0x80 && matches!(at(2), 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF) => 3,
-            0xE2 if at(1) == 0x81 && at(2) == 0x9F => 3,
-            0xE3 if at(1) == 0x80 && at(2) == 0x80 => 3,
-            0xEF if at(1) == 0xBB && at(2) == 0xBF => 3,
-            _ => 0,
-        }
+        space_len_at(self.b, i)
     }
 }
 
