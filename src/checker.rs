@@ -108,6 +108,23 @@ fn num(row: &Row, column: &str) -> f64 {
     row.cell(column).map_or(0.0, |c| c.value.as_f64())
 }
 
+/// The number of a row's `i`-th cell, as [`num`] counts it.
+fn num_at(row: &Row, i: usize) -> f64 {
+    row.cells
+        .get(i)
+        .and_then(Option::as_ref)
+        .map_or(0.0, |c| c.value.as_f64())
+}
+
+/// Where `column`, the template's `ci`-th column, stands in `row`: at `ci` in nearly every row
+/// (one pointer comparison, keys being interned), else wherever the row has it.
+fn column_index(row: &Row, ci: usize, column: Key) -> Option<usize> {
+    match row.columns.get(ci) {
+        Some(c) if std::ptr::eq(*c, column) || *c == column => Some(ci),
+        _ => row.columns.iter().position(|c| *c == column),
+    }
+}
+
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() < 1e-6
 }
@@ -134,9 +151,13 @@ fn check_relation(rel: &RelationSpec, spec: &TableSpec, table: &Table, out: &mut
             if !stated_complete || computed.is_empty() {
                 return;
             }
-            for col in &spec.columns {
-                let found: f64 = stated.iter().map(|r| num(r, col.key)).sum();
-                let expected: f64 = computed.iter().map(|r| num(r, col.key)).sum();
+            for (ci, col) in spec.columns.iter().enumerate() {
+                let sum = |rows: &[&Row]| -> f64 {
+                    rows.iter()
+                        .filter_map(|r| column_index(r, ci, col.key).map(|i| num_at(r, i)))
+                        .sum()
+                };
+                let (found, expected) = (sum(&stated), sum(&computed));
                 if close(found, expected) {
                     continue;
                 }
@@ -179,17 +200,16 @@ fn check_relation(rel: &RelationSpec, spec: &TableSpec, table: &Table, out: &mut
         ForEach::Row => {
             // The relation's columns for the last row shape seen: rows of a table mostly
             // share their columns, so the patterns are matched once per shape, not per row.
-            let mut shape: Option<(&[Key], Vec<Key>, Vec<Key>)> = None;
+            // Column indexes of the relation's two sides, for the last row shape seen.
+            let mut shape: Option<(&[Key], Vec<usize>, Vec<usize>)> = None;
             for row in table.rows.iter().filter(|r| r.found()) {
                 if shape
                     .as_ref()
                     .is_none_or(|(cols, _, _)| !same_keys(cols, &row.columns))
                 {
-                    let cols = |pats: &[String]| -> Vec<Key> {
-                        row.columns
-                            .iter()
-                            .copied()
-                            .filter(|c| pats.iter().any(|p| key_matches(p, c)))
+                    let cols = |pats: &[String]| -> Vec<usize> {
+                        (0..row.columns.len())
+                            .filter(|&i| pats.iter().any(|p| key_matches(p, row.columns[i])))
                             .collect()
                     };
                     shape = Some((&row.columns, cols(&rel.stated), cols(&rel.computed)));
@@ -199,27 +219,27 @@ fn check_relation(rel: &RelationSpec, spec: &TableSpec, table: &Table, out: &mut
                 };
                 if stated.is_empty()
                     || computed.is_empty()
-                    || stated.iter().any(|c| row.cell(c).is_none())
+                    || stated.iter().any(|&i| row.cells[i].is_none())
                 {
                     continue;
                 }
-                let found: f64 = stated.iter().map(|c| num(row, c)).sum();
-                let expected: f64 = computed.iter().map(|c| num(row, c)).sum();
+                let found: f64 = stated.iter().map(|&i| num_at(row, i)).sum();
+                let expected: f64 = computed.iter().map(|&i| num_at(row, i)).sum();
                 if close(found, expected) {
                     continue;
                 }
                 let cells = stated
                     .iter()
                     .chain(computed)
-                    .filter(|c| row.cell(c).is_some())
-                    .map(|c| (row.key, *c))
+                    .filter(|&&i| row.cells[i].is_some())
+                    .map(|&i| (row.key, row.columns[i]))
                     .collect();
                 let short = spec.row(row.key).map_or(row.key, |r| r.short.as_str());
                 out.push(Finding {
                     rule: rel.id,
                     severity: Severity::Error,
                     table: table.key,
-                    span: row.cell(stated[0]).map(|c| c.span.clone()),
+                    span: row.cells[stated[0]].as_ref().map(|c| c.span.clone()),
                     cells,
                     expected: Some(expected),
                     found: Some(found),
