@@ -392,25 +392,9 @@ fn scan(src: &str, at: usize) -> Scan {
 fn nesting(src: &str) -> Vec<bool> {
     let mut holds = Vec::new();
     let mut open: Vec<usize> = Vec::new();
-    let b = src.as_bytes();
     let mut i = 0;
-    while let Some(n) = memchr::memchr(b'<', &b[i..]) {
+    while let Some(n) = memchr::memchr(b'<', &src.as_bytes()[i..]) {
         let at = i + n;
-        // Only tables, comments and skipped elements matter here: any other tag is passed by
-        // going on to the next "<" without reading its attributes (a "<table" written inside
-        // another tag's quoted attribute would be miscounted; pages do not do that).
-        let closing = b.get(at + 1) == Some(&b'/');
-        let name_start = at + 1 + usize::from(closing);
-        let name_len = b[name_start..]
-            .iter()
-            .take(11)
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .count();
-        let named = Tag::of(&b[name_start..name_start + name_len]);
-        if !b[at..].starts_with(b"<!--") && !matches!(named, Tag::Table | Tag::Skipped) {
-            i = at + 1;
-            continue;
-        }
         i = match scan(src, at) {
             Scan::Text => at + 1,
             Scan::Skip(end) => end,
@@ -566,12 +550,6 @@ mod tests {
             "某某区2020年政府信息公开工作年度报告\n一、总体情况\n规章 | 5 |\n五、存在的问题\n导航\n\
              行政许可 | \u{a0} |\n"
         );
-        // The same in upper case, with ">" inside quoted attributes and a table in a comment.
-        let upper = "<TABLE WIDTH='100%' TITLE='a>b'><TR><TD><P CLASS=\"x>y\">一、总体情况</P>\
-            <!-- <table><tr><td>旧</td></tr></table> -->\
-            <Table><TR><TD>规章</TD><TD>5</TD></TR></Table></TD></TR></TABLE>\
-            <table><tr><td>行政许可</td><td>3</td></tr></table>";
-        assert_eq!(text(upper), "一、总体情况\n规章 | 5 |\n行政许可 | 3 |\n");
     }
 
     #[test]
