@@ -214,6 +214,8 @@ impl Extractor<'_> {
                 self.points.push((self.out.len(), bar));
                 self.out.push('｜');
                 at = bar + 1;
+                // What follows the wider "｜" maps to what follows the "|".
+                self.points.push((self.out.len(), at));
             }
         }
         if at < end {
@@ -502,6 +504,13 @@ mod tests {
         assert_eq!(&html[ex.origin.source_offset(at)..][..6], "小计");
         let five = ex.text.find('5').unwrap();
         assert_eq!(&html[ex.origin.source_offset(five)..][..1], "5");
+        // Offsets just after a bar (a span's end) land just after it in the page too.
+        let ex = extract("<table><tr><td>a|</td><td>b</td></tr></table>".to_string());
+        let end = ex.text.find('｜').unwrap() + '｜'.len_utf8();
+        assert_eq!(
+            &ex.origin.source[ex.origin.source_offset(end)..][..5],
+            "</td>"
+        );
     }
 
     #[test]
@@ -550,6 +559,18 @@ mod tests {
             "某某区2020年政府信息公开工作年度报告\n一、总体情况\n规章 | 5 |\n五、存在的问题\n导航\n\
              行政许可 | \u{a0} |\n"
         );
+        // The same in upper case, with ">" inside quoted attributes and a table in a comment.
+        let upper = "<TABLE WIDTH='100%' TITLE='a>b'><TR><TD><P CLASS=\"x>y\">一、总体情况</P>\
+            <!-- <table><tr><td>旧</td></tr></table> -->\
+            <Table><TR><TD>规章</TD><TD>5</TD></TR></Table></TD></TR></TABLE>\
+            <table><tr><td>行政许可</td><td>3</td></tr></table>";
+        assert_eq!(text(upper), "一、总体情况\n规章 | 5 |\n行政许可 | 3 |\n");
+        // "<table" inside a quoted attribute, or swallowed by a tag left unclosed, is no table.
+        let quoted = "<table><tr><td>a</td></tr></table><p title=\"<table>\">注</p>\
+            <table><tr><td>行政许可</td><td>3</td></tr></table>";
+        assert_eq!(text(quoted), "a |\n注\n行政许可 | 3 |\n");
+        let unclosed = "<table><tr><td>规章<img src=x.png<table></td><td>5</td></tr></table>";
+        assert_eq!(text(unclosed), "规章 | 5 |\n");
     }
 
     #[test]
