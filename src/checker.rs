@@ -198,9 +198,8 @@ fn check_relation(rel: &RelationSpec, spec: &TableSpec, table: &Table, out: &mut
             }
         }
         ForEach::Row => {
-            // The relation's columns for the last row shape seen: rows of a table mostly
-            // share their columns, so the patterns are matched once per shape, not per row.
-            // Column indexes of the relation's two sides, for the last row shape seen.
+            // Column indexes of the relation's two sides for the last row shape seen: rows of a
+            // table mostly share their columns, so the patterns are matched once per shape.
             let mut shape: Option<(&[Key], Vec<usize>, Vec<usize>)> = None;
             for row in table.rows.iter().filter(|r| r.found()) {
                 if shape
@@ -405,24 +404,28 @@ fn structure_checks(
                     n.row
                 ),
             ),
-            NoteKind::GappedLabel => (
+            NoteKind::GappedLabel { label } => (
                 "gapped_label",
                 format!(
-                    "row {}: its label is printed with characters missing (“{}” for “{}”); check that these are its cells",
+                    "row {} ({}): label printed as “{}”, the template's is “{label}” (characters lost in extraction); check the row's {} cells against the source",
                     n.row,
-                    report.text.get(n.span.clone()).unwrap_or_default(),
                     template
                         .table(n.table)
                         .row(n.row)
-                        .and_then(|r| r.labels.first())
-                        .map_or("", String::as_str)
+                        .map_or("", |r| r.short.as_str()),
+                    report.text.get(n.span.clone()).unwrap_or_default(),
+                    report
+                        .table(n.table)
+                        .and_then(|t| t.row(n.row))
+                        .map_or(0, |r| r.columns.len()),
                 ),
             ),
         };
         let mut f = Finding::warning(rule, n.table, what);
         f.span = Some(n.span.clone());
         if let Some(table) = report.table(n.table) {
-            // The cells the note is about: the inferred ones, or those left empty.
+            // The cells the note is about: the inferred ones, those left empty, or all the
+            // cells of a row found by a gapped label.
             for row in table
                 .rows
                 .iter()
@@ -431,7 +434,10 @@ fn structure_checks(
                 for (col, cell) in row.columns.iter().zip(&row.cells) {
                     let inferred = cell.as_ref().is_some_and(|c| c.inferred);
                     if inferred
-                        || matches!(n.kind, NoteKind::Unsplit { .. } | NoteKind::GappedLabel)
+                        || matches!(
+                            n.kind,
+                            NoteKind::Unsplit { .. } | NoteKind::GappedLabel { .. }
+                        )
                     {
                         f.cells.push((row.key, *col));
                     }

@@ -44,8 +44,9 @@ pub enum NoteKind {
     /// add up; 0 means none does).
     Unsplit { runs: String, solutions: usize },
     /// The row's label is printed with characters missing (see [`MatchQuality::Gapped`]):
-    /// the note's span is the label as printed.
-    GappedLabel,
+    /// the note's span is the label as printed; `label` is the template's label it matched
+    /// (folded).
+    GappedLabel { label: String },
 }
 
 /// A parsed report and the notes taken while parsing it.
@@ -273,8 +274,9 @@ struct Open {
     /// A line of values printed just above the label, used when the label has none of its
     /// own: PDF text centres cells vertically beside labels that wrap over several lines.
     above: Vec<Token>,
-    /// How the label matched the row's.
+    /// How the label matched the row's, and which of the template's labels it matched.
     quality: MatchQuality,
+    alias: usize,
 }
 
 impl Open {
@@ -286,16 +288,19 @@ impl Open {
             slots: Vec::with_capacity(8),
             above,
             quality: found.quality,
+            alias: found.alias,
         }
     }
 }
 
-/// The row a text names: its table and row indexes, and how well the text matched.
+/// The row a text names: its table and row indexes, how well the text matched, and the
+/// index of the template label it matched in the table's aliases.
 #[derive(Debug, Clone, Copy)]
 struct Found {
     table: usize,
     row: usize,
     quality: MatchQuality,
+    alias: usize,
 }
 
 /// True when `a` and `b` (byte offsets, `a <= b`) are on the same line of `text`.
@@ -333,6 +338,8 @@ fn align_labelled_rows(
     let mut open: Option<Open> = None;
     // The latest line of values seen while no row was open.
     let mut orphans: Vec<Token> = Vec::new();
+    // Rows filled from a gapped label: a better label met later takes them over.
+    let mut gapped: Vec<(usize, usize)> = Vec::new();
     for (ti, tok) in tokens.iter().enumerate() {
         // Digits glued right after the text: web text, where short labels ("规章") end
         // runs of header text.
@@ -347,7 +354,7 @@ fn align_labelled_rows(
                     // Narrative, or web text whose headers and labels run together: only its
                     // end can be a row label ("…其他一、本年新收政府信息公开申请数量").
                     if open.as_ref().is_some_and(|o| !o.slots.is_empty()) {
-                        finish(open.take(), text, indexes, rels, tables, notes);
+                        finish(open.take(), text, indexes, rels, tables, notes, &mut gapped);
                     }
                     orphans.clear();
                     for (i, idx) in indexes.iter().enumerate() {
@@ -365,6 +372,7 @@ fn align_labelled_rows(
                         &Folded::new(fold_label(tail)),
                         indexes,
                         &started,
+                        &gapped,
                         tables,
                         min_suffix,
                     ) {
@@ -390,16 +398,17 @@ fn align_labelled_rows(
                     tok.span.start,
                     indexes,
                     &started,
+                    &gapped,
                     tables,
                     min_suffix,
                 ) {
-                    finish(open.take(), text, indexes, rels, tables, notes);
+                    finish(open.take(), text, indexes, rels, tables, notes, &mut gapped);
                     open = Some(Open::new(found, span, std::mem::take(&mut orphans)));
                 } else if open
                     .as_ref()
                     .is_some_and(|o| !o.slots.is_empty() || !o.above.is_empty())
                 {
-                    finish(open.take(), text, indexes, rels, tables, notes);
+                    finish(open.take(), text, indexes, rels, tables, notes, &mut gapped);
                 }
             }
             Kind::Value | Kind::Blank | Kind::Run => match open.as_mut() {
@@ -417,7 +426,7 @@ fn align_labelled_rows(
                         )
                         && !same_line(text, o.slots[0].span.start, tok.span.start) =>
                 {
-                    finish(open.take(), text, indexes, rels, tables, notes);
+                    finish(open.take(), text, indexes, rels, tables, notes, &mut gapped);
                     orphans = vec![tok.clone()];
                 }
                 Some(o) => o.slots.push(tok.clone()),
@@ -434,12 +443,12 @@ fn align_labelled_rows(
             Kind::Break => {
                 orphans.clear();
                 if open.as_ref().is_some_and(|o| !o.slots.is_empty()) {
-                    finish(open.take(), text, indexes, rels, tables, notes);
+                    finish(open.take(), text, indexes, rels, tables, notes, &mut gapped);
                 }
             }
         }
     }
-    finish(open.take(), text, indexes, rels, tables, notes);
+    finish(open.take(), text, indexes, rels, tables, notes, &mut gapped);
 }
 
 /// Finds the row a text token names. Tries the whole text, then runs of its space-separated
@@ -450,10 +459,11 @@ fn find_row(
     base: usize,
     indexes: &[TableIndex],
     started: &[bool],
+    gapped: &[(usize, usize)],
     tables: &[Table],
     min_suffix: usize,
 ) -> Option<(Found, Range<usize>)> {
-    if let Some(found) = best_row(folded, indexes, started, tables, min_suffix) {
+    if let Some(found) = best_row(folded, indexes, started, gapped, tables, min_suffix) {
         return Some((found, base..base + s.len()));
     }
     let words: Vec<(usize, usize)> = word_bounds(s);
@@ -467,9 +477,14 @@ fn find_row(
             if folded.is_empty() {
                 continue;
             }
-            if let Some(found) =
-                best_row(&Folded::new(folded), indexes, started, tables, min_suffix)
-            {
+            if let Some(found) = best_row(
+                &Folded::new(folded),
+                indexes,
+                started,
+                gapped,
+                tables,
+                min_suffix,
+            ) {
                 return Some((found, base + cand.start..base + cand.end));
             }
         }
@@ -482,35 +497,42 @@ fn best_row(
     folded: &Folded,
     indexes: &[TableIndex],
     started: &[bool],
+    gapped: &[(usize, usize)],
     tables: &[Table],
     min_suffix: usize,
 ) -> Option<Found> {
-    let mut best: Option<(MatchQuality, usize, usize)> = None;
+    let mut best: Option<(MatchQuality, usize, usize, usize)> = None;
     let probe = folded.probe();
     for (ti, idx) in indexes.iter().enumerate() {
         if !started[ti] {
             continue;
         }
-        for (ri, alias) in idx.aliases {
-            if !alias.may_match(&probe) || tables[ti].rows[*ri].label_span.is_some() {
-                continue; // filled already; a repeated label is a heading or narrative
+        for (ai, (ri, alias)) in idx.aliases.iter().enumerate() {
+            if !alias.may_match(&probe) {
+                continue;
+            }
+            // A filled row is taken again only from a gapped label, by a better one: any
+            // other repeated label is a heading or narrative.
+            let refill = tables[ti].rows[*ri].label_span.is_some();
+            if refill && !gapped.contains(&(ti, *ri)) {
+                continue;
             }
             if let Some(q) = match_folded_suffix(folded, alias, min_suffix)
-                && best.is_none_or(|(bq, _, _)| q < bq)
+                && (!refill || q < MatchQuality::Gapped)
+                && best.is_none_or(|(bq, ..)| q < bq)
             {
-                best = Some((q, ti, *ri));
+                best = Some((q, ti, *ri, ai));
             }
         }
     }
-    best.map(|(quality, table, row)| Found {
+    best.map(|(quality, table, row, alias)| Found {
         table,
         row,
         quality,
+        alias,
     })
 }
 
-/// The byte ranges of the white-space separated words of `s` (at most 9: callers give up
-/// beyond 8).
 fn word_bounds(s: &str) -> Vec<(usize, usize)> {
     Words::new(s).take(9).map(|(a, b, _)| (a, b)).collect()
 }
@@ -522,6 +544,7 @@ fn finish(
     rels: &[RelationSpec],
     tables: &mut [Table],
     notes: &mut Vec<ParseNote>,
+    gapped: &mut Vec<(usize, usize)>,
 ) {
     let Some(mut o) = open else { return };
     let row = &mut tables[o.table].rows[o.row];
@@ -545,12 +568,21 @@ fn finish(
         Vec::new()
     };
     let (cells, note) = fit(text, o.slots, expected, &row_rels);
+    let slot = (o.table, o.row);
+    if let Some(k) = gapped.iter().position(|g| *g == slot) {
+        // A better label for a row a gapped one filled: the row is read from it instead.
+        gapped.swap_remove(k);
+        notes.retain(|n| !(n.table == key && n.row == row.key));
+    }
     if o.quality == MatchQuality::Gapped {
+        gapped.push(slot);
         notes.push(ParseNote {
             table: key,
             row: row.key,
             span: o.label.clone(),
-            kind: NoteKind::GappedLabel,
+            kind: NoteKind::GappedLabel {
+                label: indexes[o.table].aliases[o.alias].1.text.clone(),
+            },
         });
     }
     if let Some(kind) = note {

@@ -115,14 +115,19 @@ pub fn strip_residue(s: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
-/// True when `s` has an ASCII or a full-width digit (byte scan: no character decoding).
-pub fn has_digit(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.iter().enumerate().any(|(i, &x)| {
-        x.is_ascii_digit()
-            // U+FF10–U+FF19 are EF BC 90–99
-            || (x == 0xEF && b.get(i + 1) == Some(&0xBC) && b.get(i + 2).is_some_and(|n| (0x90..=0x99).contains(n)))
-    })
+/// The byte length of an ASCII (1) or full-width (3: U+FF10–U+FF19, EF BC 90–99) digit
+/// starting at `b[i]`, else 0.
+#[inline]
+pub fn digit_len(b: &[u8], i: usize) -> usize {
+    match b[i] {
+        b'0'..=b'9' => 1,
+        0xEF if b.get(i + 1) == Some(&0xBC)
+            && b.get(i + 2).is_some_and(|n| (0x90..=0x99).contains(n)) =>
+        {
+            3
+        }
+        _ => 0,
+    }
 }
 
 /// True when `s` holds "[bookmark…" residue. A byte scan for '[' first: this runs on every
@@ -223,6 +228,7 @@ pub fn parse_value(raw: &str) -> Option<Value> {
 
 /// [`parse_value`] of text already without surrounding white space (a token's text).
 pub fn parse_trimmed(t: &str) -> Option<Value> {
+    debug_assert_eq!(trim_space(t).len(), t.len(), "{t:?} is not trimmed");
     if t.is_empty() {
         return Some(Value::Blank);
     }
@@ -416,6 +422,12 @@ mod tests {
             "一、本年新收政府信息公开申请数量(12)2.其他"
         );
         assert_eq!(fold_label("“规章”\u{a0}－"), "\"规章\"-");
-        assert!(has_digit("规章１") && has_digit("a7") && !has_digit("规章（一）"));
+        let digits = |s: &str| {
+            (0..s.len())
+                .map(|i| digit_len(s.as_bytes(), i))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(digits("a7１"), vec![0, 1, 3, 0, 0]);
+        assert_eq!(digits("（一）"), vec![0; 9]);
     }
 }

@@ -7,7 +7,7 @@
 
 use std::ops::Range;
 
-use crate::text::{is_space, parse_trimmed, space_len_at, trim_space};
+use crate::text::{digit_len, is_space, parse_trimmed, space_len_at, trim_space};
 
 /// What a token is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -229,10 +229,6 @@ impl<'a> Words<'a> {
             at: 0,
         }
     }
-
-    fn space_len(&self, i: usize) -> usize {
-        space_len_at(self.b, i)
-    }
 }
 
 impl Iterator for Words<'_> {
@@ -242,7 +238,7 @@ impl Iterator for Words<'_> {
         let b = self.b;
         let mut i = self.at;
         while i < b.len() {
-            match self.space_len(i) {
+            match space_len_at(b, i) {
                 0 => break,
                 n => i += n,
             }
@@ -258,7 +254,7 @@ impl Iterator for Words<'_> {
             if x < 0x80 {
                 if x.is_ascii_digit() {
                     digit = true;
-                } else if self.space_len(i) > 0 {
+                } else if space_len_at(b, i) > 0 {
                     break;
                 }
                 i += 1;
@@ -270,7 +266,7 @@ impl Iterator for Words<'_> {
             }
             if digit_len(b, i) > 0 {
                 digit = true;
-            } else if self.space_len(i) > 0 {
+            } else if space_len_at(b, i) > 0 {
                 break;
             }
             i += utf8_len(x);
@@ -287,19 +283,6 @@ fn utf8_len(lead: u8) -> usize {
         0xC0..0xE0 => 2,
         0xE0..0xF0 => 3,
         _ => 4,
-    }
-}
-
-/// The byte length of an ASCII (1) or full-width (3: EF BC 90–99) digit at `i`, else 0.
-fn digit_len(b: &[u8], i: usize) -> usize {
-    match b[i] {
-        b'0'..=b'9' => 1,
-        0xEF if b.get(i + 1) == Some(&0xBC)
-            && b.get(i + 2).is_some_and(|n| (0x90..=0x99).contains(n)) =>
-        {
-            3
-        }
-        _ => 0,
     }
 }
 

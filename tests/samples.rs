@@ -525,8 +525,9 @@ fn pdf_text_with_cells_beside_wrapped_labels() {
     let f = &a.findings[0];
     assert_eq!(
         f.message,
-        "row withheld.law_prohibited: its label is printed with characters missing \
-         (“2.其他法律行政止公开” for “2.其他法律行政法规禁止公开”); check that these are its cells"
+        "row withheld.law_prohibited (不予公开・法规禁止): label printed as “2.其他法律行政止公开”, \
+         the template's is “2.其他法律行政法规禁止公开” (characters lost in extraction); check the \
+         row's 7 cells against the source"
     );
     assert_eq!(f.cells.len(), 7);
     let report = a.report.as_ref().unwrap();
@@ -555,6 +556,36 @@ fn pdf_text_real_review_inconsistency_is_the_only_error() {
         ]
     );
 }
+/// A gapped label fills its row only until the row's own label comes: a line "行政事业收费 12"
+/// (行政事业性收费 with 性 lost) two rows before the real one gives way to it, warning included.
+#[test]
+fn a_gapped_label_gives_way_to_the_rows_own_label() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/pdf_text_cells_beside_wrapped_labels.txt");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("\n行政事业性收费 7545\n"));
+    let templates = Templates::embedded().unwrap();
+    let opts = ReadOptions::default();
+    let fees = |text: &str| {
+        let a = gouji::audit::audit_bytes(&path, text.as_bytes(), &templates, &opts);
+        let report = a.report.as_ref().unwrap();
+        let row = report.table(TableKey::Active).unwrap().row("fees").unwrap();
+        let value = cell_json(row.cells[0].as_ref()).to_string();
+        let gapped = a
+            .findings
+            .iter()
+            .any(|f| f.rule == "gapped_label" && f.cells[0].0 == "fees");
+        (value, gapped)
+    };
+    // Alone, the gapped label names the row, with a warning.
+    let alone = text.replace("\n行政事业性收费 7545\n", "\n行政事业收费 12\n");
+    assert_eq!(fees(&alone), ("12".to_string(), true));
+    // Followed by the row's own label, the row is read from that one, and no warning is left.
+    assert!(text.contains("\n行政处罚 2776\n"));
+    let both = text.replace("\n行政处罚 2776\n", "\n行政事业收费 12\n行政处罚 2776\n");
+    assert_eq!(fees(&both), ("7545".to_string(), false));
+}
+
 const PDF_BESIDE: &str = r#"
 meta template=2021 year=2024 agency=淮安市洪泽区人民政府
 active rules 0 0 0
