@@ -368,14 +368,14 @@ fn align_labelled_rows(
                         cut += 1;
                     }
                     let tail = &s[cut..];
-                    if let Some(found) = best_row(
-                        &Folded::new(fold_label(tail)),
+                    let rows = Candidates {
                         indexes,
-                        &started,
-                        &gapped,
+                        started: &started,
+                        gapped: &gapped,
                         tables,
                         min_suffix,
-                    ) {
+                    };
+                    if let Some(found) = best_row(&Folded::new(fold_label(tail)), &rows) {
                         let label = tok.span.start + cut..tok.span.end;
                         open = Some(Open::new(found, label, Vec::new()));
                     }
@@ -392,16 +392,14 @@ fn align_labelled_rows(
                         tables[i].anchor.get_or_insert(tok.span.clone());
                     }
                 }
-                if let Some((found, span)) = find_row(
-                    s,
-                    folded,
-                    tok.span.start,
+                let rows = Candidates {
                     indexes,
-                    &started,
-                    &gapped,
+                    started: &started,
+                    gapped: &gapped,
                     tables,
                     min_suffix,
-                ) {
+                };
+                if let Some((found, span)) = find_row(s, folded, tok.span.start, &rows) {
                     finish(open.take(), text, indexes, rels, tables, notes, &mut gapped);
                     open = Some(Open::new(found, span, std::mem::take(&mut orphans)));
                 } else if open
@@ -457,13 +455,9 @@ fn find_row(
     s: &str,
     folded: &Folded,
     base: usize,
-    indexes: &[TableIndex],
-    started: &[bool],
-    gapped: &[(usize, usize)],
-    tables: &[Table],
-    min_suffix: usize,
+    rows: &Candidates,
 ) -> Option<(Found, Range<usize>)> {
-    if let Some(found) = best_row(folded, indexes, started, gapped, tables, min_suffix) {
+    if let Some(found) = best_row(folded, rows) {
         return Some((found, base..base + s.len()));
     }
     let words: Vec<(usize, usize)> = word_bounds(s);
@@ -477,14 +471,7 @@ fn find_row(
             if folded.is_empty() {
                 continue;
             }
-            if let Some(found) = best_row(
-                &Folded::new(folded),
-                indexes,
-                started,
-                gapped,
-                tables,
-                min_suffix,
-            ) {
+            if let Some(found) = best_row(&Folded::new(folded), rows) {
                 return Some((found, base + cand.start..base + cand.end));
             }
         }
@@ -492,15 +479,25 @@ fn find_row(
     None
 }
 
-/// The best-matching unfilled row of a started table for one folded candidate.
-fn best_row(
-    folded: &Folded,
-    indexes: &[TableIndex],
-    started: &[bool],
-    gapped: &[(usize, usize)],
-    tables: &[Table],
+/// What a text may name: the rows of the tables started so far, with the rows a gapped label
+/// filled (which a better label may take over), and the shortest label that may end glued text.
+struct Candidates<'a> {
+    indexes: &'a [TableIndex<'a>],
+    started: &'a [bool],
+    gapped: &'a [(usize, usize)],
+    tables: &'a [Table],
     min_suffix: usize,
-) -> Option<Found> {
+}
+
+/// The best-matching unfilled row of a started table for one folded candidate.
+fn best_row(folded: &Folded, rows: &Candidates) -> Option<Found> {
+    let Candidates {
+        indexes,
+        started,
+        gapped,
+        tables,
+        min_suffix,
+    } = *rows;
     let mut best: Option<(MatchQuality, usize, usize, usize)> = None;
     let probe = folded.probe();
     for (ti, idx) in indexes.iter().enumerate() {
