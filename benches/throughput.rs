@@ -294,8 +294,10 @@ fn versus_ripgrep(name: &str, dir: &str, corpus: &[(PathBuf, Vec<u8>)]) {
 fn stages(dir: &Path, mb: f64) {
     let files = gouji::audit::collect_paths(&[dir.to_path_buf()]).unwrap();
     let templates = Templates::embedded().unwrap();
+    // As `gouji check` reads: looking for each report's annotation file, writing none.
     let opts = ReadOptions {
         read_only: true,
+        corrections: true,
         ..ReadOptions::default()
     };
     let decoded = |p: &PathBuf| {
@@ -334,7 +336,7 @@ fn stages(dir: &Path, mb: f64) {
             }),
         ),
         (
-            "+ check",
+            "+ annotations, check",
             time(&|p| {
                 gouji::audit::audit_file(p, &templates, &opts)
                     .findings

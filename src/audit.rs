@@ -107,6 +107,7 @@ pub fn audit_file(path: &Path, templates: &Templates, opts: &ReadOptions) -> Aud
 /// Reads a whole file. Unlike `std::fs::read` (or `read_to_end` on a `File`) it asks the file
 /// system for no size first: reports are small, and a batch of ten thousand saves ten thousand
 /// `stat` and `lseek` calls. Files larger than the first buffer are read on by `read_to_end`.
+#[doc(hidden)] // public for the throughput benchmark's stage timings
 pub fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     let mut file = std::fs::File::open(path)?;

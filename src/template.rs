@@ -680,9 +680,18 @@ mod tests {
                 .chars()
                 .take(l.chars().count().saturating_sub(3))
                 .collect();
+            // With one character inside the label left out (a gapped label).
+            let chars: Vec<char> = l.chars().collect();
+            let gapped: String = chars
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != chars.len() / 2)
+                .map(|(_, c)| c)
+                .collect();
             texts.extend([
                 l.clone(),
                 cut,
+                gapped,
                 format!("{l}(区分处理的)"),
                 format!("其他{l}"),
                 format!("(九){}", split_numbering(l).1),
@@ -733,14 +742,25 @@ mod tests {
             match_label(&f("2.其他法律行政止公开"), &f("2.其他法律行政法规禁止公开")),
             Some(MatchQuality::Gapped)
         );
-        // Not with another enumeration, an end missing, or too little of the label left.
-        for text in [
-            "3.其他法律行政止公开",
-            "2.他法律行政法规禁止公开",
-            "2.其他法律行政法规禁止公",
-            "2.其他法律止公开",
+        // Three quarters of the label's characters (9 of 12) are enough, and six of eight.
+        assert_eq!(
+            match_label(&f("2.其他法律法规止公开"), &f("2.其他法律行政法规禁止公开")),
+            Some(MatchQuality::Gapped)
+        );
+        assert_eq!(
+            match_label(&f("行政许可决定"), &f("行政许可处理决定")),
+            Some(MatchQuality::Gapped)
+        );
+        // Not with another enumeration, an end missing, too little of the label left (8 of
+        // 12), or fewer than six characters.
+        for (text, label) in [
+            ("3.其他法律行政止公开", "2.其他法律行政法规禁止公开"),
+            ("2.他法律行政法规禁止公开", "2.其他法律行政法规禁止公开"),
+            ("2.其他法律行政法规禁止公", "2.其他法律行政法规禁止公开"),
+            ("2.其他法律规止公开", "2.其他法律行政法规禁止公开"),
+            ("1.属国家秘密", "1.属于国家秘密"),
         ] {
-            let q = match_label(&f(text), &f("2.其他法律行政法规禁止公开"));
+            let q = match_label(&f(text), &f(label));
             assert!(q.is_none_or(|q| q != MatchQuality::Gapped), "{text}: {q:?}");
         }
         assert_eq!(match_label(&f("其他"), &f("3.其他")), None);

@@ -441,23 +441,36 @@ mod tests {
                 vec![(0, s.len(), true)]
             };
             assert_eq!(words, expected, "{c:?} (U+{:04X})", c as u32);
+            // The digit flag: ASCII and full-width digits only.
+            let alone = format!("规{c}");
+            let digit = c.is_ascii_digit() || ('０'..='９').contains(&c);
+            let flags: Vec<bool> = Words::new(&alone).map(|w| w.2).collect();
+            let want = if is_space(c) {
+                vec![false]
+            } else {
+                vec![digit]
+            };
+            assert_eq!(flags, want, "{c:?} (U+{:04X})", c as u32);
         }
     }
 
     #[test]
     fn enumerations_and_decimals_in_glued_words() {
+        // The parts with neighbouring text parts merged, as the tokenizer merges them.
         fn parts(w: &str) -> Vec<(Kind, &str)> {
-            let mut v = Vec::new();
-            glued_parts(w, 0, |k, r| v.push((k, &w[r])));
-            v
+            let mut v: Vec<(Kind, std::ops::Range<usize>)> = Vec::new();
+            glued_parts(w, 0, |k, r| match v.last_mut() {
+                Some((Kind::Text, last)) if k == Kind::Text && last.end == r.start => {
+                    last.end = r.end
+                }
+                _ => v.push((k, r)),
+            });
+            v.into_iter().map(|(k, r)| (k, &w[r])).collect()
         }
         assert_eq!(
             parts("1、申请人2．其他3、4"),
             vec![
-                (Kind::Text, "1、"),
-                (Kind::Text, "申请人"),
-                (Kind::Text, "2．"),
-                (Kind::Text, "其他"),
+                (Kind::Text, "1、申请人2．其他"),
                 (Kind::Run, "3"),
                 (Kind::Text, "、"),
                 (Kind::Run, "4"),
