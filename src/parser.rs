@@ -229,15 +229,15 @@ fn optional_columns(
         // otherwise keep every short text folded at once.
         let own;
         let f: &str = match folded.binary_search_by_key(&i, |(j, _)| *j) {
-            Ok(k) => &folded[k].1.text,
+            Ok(k) => folded[k].1.text(),
             Err(_) => {
                 let g = Folded::new(fold_label(&text[t.span.clone()]));
                 if folded.len() < MAX_PREFOLDED && folded.last().is_none_or(|(l, _)| *l < i) {
                     folded.push((i, g));
-                    &folded[folded.len() - 1].1.text
+                    folded[folded.len() - 1].1.text()
                 } else {
                     own = g;
-                    &own.text
+                    own.text()
                 }
             }
         };
@@ -387,7 +387,7 @@ fn align_labelled_rows(
                     None => Folded::new(fold_label(s)),
                 };
                 for (i, idx) in indexes.iter().enumerate() {
-                    if !started[i] && idx.anchors.any_in(&folded.text) {
+                    if !started[i] && idx.anchors.any_in(folded.text()) {
                         started[i] = true;
                         tables[i].anchor.get_or_insert(tok.span.clone());
                     }
@@ -578,7 +578,7 @@ fn finish(
             row: row.key,
             span: o.label.clone(),
             kind: NoteKind::GappedLabel {
-                label: indexes[o.table].aliases[o.alias].1.text.clone(),
+                label: indexes[o.table].aliases[o.alias].1.text().to_string(),
             },
         });
     }

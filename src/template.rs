@@ -466,7 +466,8 @@ pub enum MatchQuality {
 /// A folded label split into its enumeration and body, prepared once for repeated matching.
 #[derive(Debug, Clone, Default)]
 pub struct Folded {
-    pub text: String,
+    /// Private: the fields below are worked out from it once.
+    text: String,
     numbering_len: usize,
     body_chars: usize,
     /// First and last byte of `text` (0 when empty), read without following the pointer.
@@ -487,6 +488,11 @@ impl Folded {
             body_chars,
             text: folded,
         }
+    }
+
+    /// The folded text.
+    pub fn text(&self) -> &str {
+        &self.text
     }
 
     /// What every label compared with this text needs to know of it, worked out once.
