@@ -744,19 +744,16 @@ mod tests {
             match_label(&f("予以公开"), &f("(一)予以公开")),
             Some(MatchQuality::Body)
         );
-        assert_eq!(
-            match_label(&f("2.其他法律行政止公开"), &f("2.其他法律行政法规禁止公开")),
-            Some(MatchQuality::Gapped)
-        );
-        // Three quarters of the label's characters (9 of 12) are enough, and six of eight.
-        assert_eq!(
-            match_label(&f("2.其他法律法规止公开"), &f("2.其他法律行政法规禁止公开")),
-            Some(MatchQuality::Gapped)
-        );
-        assert_eq!(
-            match_label(&f("行政许可决定"), &f("行政许可处理决定")),
-            Some(MatchQuality::Gapped)
-        );
+        // Characters lost inside a label: three quarters of them (9 of 12) are enough, and
+        // six of eight.
+        for (text, label) in [
+            ("2.其他法律行政止公开", "2.其他法律行政法规禁止公开"),
+            ("2.其他法律法规止公开", "2.其他法律行政法规禁止公开"),
+            ("行政许可决定", "行政许可处理决定"),
+        ] {
+            let q = match_label(&f(text), &f(label));
+            assert_eq!(q, Some(MatchQuality::Gapped), "{text}");
+        }
         // Not with another enumeration, an end missing, too little of the label left (8 of
         // 12), or fewer than six characters.
         for (text, label) in [
