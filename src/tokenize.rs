@@ -160,59 +160,52 @@ fn field(f: &str, base: usize, out: &mut Vec<Token>) {
     // space, and merge neighbouring text words back into one text token so that labels
     // with spaces inside ("(一) 予以公开", "商业 企业") stay whole. One byte scan finds each
     // word and whether it holds a digit: narrative lines, the bulk of a report, pass once.
-    let mut pending_text: Option<Range<usize>> = None;
-    let flush = |pending: &mut Option<Range<usize>>, out: &mut Vec<Token>| {
-        if let Some(t) = pending.take() {
-            out.push(Token {
-                kind: Kind::Text,
-                span: t,
-            });
-        }
-    };
+    let mut pending: Option<Range<usize>> = None;
     for (wstart, wend, digit) in Words::new(trimmed) {
         let word = &trimmed[wstart..wend];
         let abs = span.start + wstart..span.start + wend;
-        if !digit {
-            // Every value form but a dash or 无 holds a digit.
-            if parse_trimmed(word).is_some() {
-                flush(&mut pending_text, out);
-                out.push(Token {
-                    kind: Kind::Value,
-                    span: abs,
-                });
-            } else {
-                pending_text = Some(match pending_text {
-                    Some(t) => t.start..abs.end,
-                    None => abs,
-                });
-            }
-        } else if is_zero_led_run(word) {
-            flush(&mut pending_text, out);
-            out.push(Token {
-                kind: Kind::Run,
-                span: abs,
-            });
+        if digit && is_zero_led_run(word) {
+            push_merging_text(out, &mut pending, Kind::Run, abs);
         } else if parse_trimmed(word).is_some() {
-            flush(&mut pending_text, out);
-            out.push(Token {
-                kind: Kind::Value,
-                span: abs,
-            });
+            push_merging_text(out, &mut pending, Kind::Value, abs);
+        } else if !digit {
+            push_merging_text(out, &mut pending, Kind::Text, abs);
         } else {
             glued_parts(word, abs.start, |kind, part| {
-                if kind == Kind::Text {
-                    pending_text = Some(match pending_text.take() {
-                        Some(t) => t.start..part.end,
-                        None => part,
-                    });
-                } else {
-                    flush(&mut pending_text, out);
-                    out.push(Token { kind, span: part });
-                }
+                push_merging_text(out, &mut pending, kind, part)
             });
         }
     }
-    flush(&mut pending_text, out);
+    if let Some(t) = pending {
+        out.push(Token {
+            kind: Kind::Text,
+            span: t,
+        });
+    }
+}
+
+/// Emits a token of a field split into words: text extends the text still `pending` (so
+/// neighbouring text words make one token); any other token ends it first.
+fn push_merging_text(
+    out: &mut Vec<Token>,
+    pending: &mut Option<Range<usize>>,
+    kind: Kind,
+    span: Range<usize>,
+) {
+    if kind == Kind::Text {
+        *pending = Some(match pending.take() {
+            Some(t) => t.start..span.end,
+            None => span,
+        });
+        return;
+    }
+    if let Some(t) = pending.take() {
+        out.push(Token {
+            kind: Kind::Text,
+            span: t,
+        });
+    }
+    out.push(Token { kind, span });
 }
 
 /// The words of a field (maximal runs of non-[`is_space`] characters) as byte ranges, each
