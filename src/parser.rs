@@ -489,7 +489,8 @@ struct Candidates<'a> {
     min_suffix: usize,
 }
 
-/// The best-matching unfilled row of a started table for one folded candidate.
+/// The best-matching row of a started table for one folded candidate: an unfilled row, or
+/// one a gapped label filled when the candidate matches it better.
 fn best_row(folded: &Folded, rows: &Candidates) -> Option<Found> {
     let Candidates {
         indexes,

@@ -458,7 +458,7 @@ pub enum MatchQuality {
     Suffix,
     /// The label with characters missing inside it, as PDF extraction sometimes drops glyphs
     /// ("2.其他法律行政止公开" for "2.其他法律行政法规禁止公开"): same enumeration, same first and
-    /// last character, at least three quarters of the label's characters, in order. The
+    /// last character, at least three quarters of the label's characters (and six), in order. The
     /// parser tells the reviewer which rows it matched this way.
     Gapped,
 }
