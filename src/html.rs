@@ -203,14 +203,12 @@ impl Extractor<'_> {
     /// table cell: printed as "｜", so that it does not split the cell (rows are `|`-separated).
     fn copy(&mut self, start: usize, end: usize) {
         self.before_text();
+        self.points.push((self.out.len(), start));
         let mut at = start;
         if self.in_cell {
             while let Some(n) = memchr::memchr(b'|', &self.src.as_bytes()[at..end]) {
                 let bar = at + n;
-                if bar > at {
-                    self.points.push((self.out.len(), at));
-                    self.out.push_str(&self.src[at..bar]);
-                }
+                self.out.push_str(&self.src[at..bar]);
                 self.points.push((self.out.len(), bar));
                 self.out.push('｜');
                 at = bar + 1;
@@ -218,10 +216,7 @@ impl Extractor<'_> {
                 self.points.push((self.out.len(), at));
             }
         }
-        if at < end {
-            self.points.push((self.out.len(), at));
-            self.out.push_str(&self.src[at..end]);
-        }
+        self.out.push_str(&self.src[at..end]);
     }
 
     fn before_text(&mut self) {
