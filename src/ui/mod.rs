@@ -25,7 +25,7 @@ use ratatui::backend::Backend;
 use rayon::prelude::*;
 
 use crate::annotations::{annotation_path, now_rfc3339, save};
-use crate::audit::{ReadOptions, audit_file};
+use crate::audit::{Audit, ReadOptions, audit_file};
 use crate::template::Templates;
 
 use config::Config;
@@ -37,6 +37,16 @@ pub struct App {
     pub config: Config,
     opts: ReadOptions,
     rx: Option<Receiver<(usize, Box<crate::audit::Audit>)>>,
+}
+
+/// Audits one report for the workbench, with its line index built here (on the loader's
+/// thread) rather than on the UI thread when the Raw pane first draws it.
+fn load(path: &Path, templates: &Templates, opts: &ReadOptions) -> Box<Audit> {
+    let audit = audit_file(path, templates, opts);
+    if let Some(r) = &audit.report {
+        r.line_count();
+    }
+    Box::new(audit)
 }
 
 impl App {
@@ -63,10 +73,7 @@ impl App {
         let bg_templates = templates.clone();
         std::thread::spawn(move || {
             // The first report first, so the panes fill at once; then the rest on all cores.
-            let send = |i: usize, p: &Path| {
-                tx.send((i, Box::new(audit_file(p, &bg_templates, &bg_opts))))
-                    .is_ok()
-            };
+            let send = |i: usize, p: &Path| tx.send((i, load(p, &bg_templates, &bg_opts))).is_ok();
             if let Some(p) = bg_paths.first()
                 && !send(0, p)
             {
@@ -99,8 +106,8 @@ impl App {
             rx: None,
         };
         for (i, p) in paths.iter().enumerate() {
-            let audit = audit_file(p, &templates, &app.opts);
-            app.handle(Msg::Loaded(i, Box::new(audit)));
+            let audit = load(p, &templates, &app.opts);
+            app.handle(Msg::Loaded(i, audit));
         }
         app
     }
