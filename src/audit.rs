@@ -52,7 +52,7 @@ pub struct Audit {
 }
 
 impl Audit {
-    fn failed(path: &Path, error: String) -> Audit {
+    pub(crate) fn failed(path: &Path, error: String) -> Audit {
         Audit {
             path: path.to_path_buf(),
             report: None,
@@ -207,44 +207,110 @@ pub fn recheck(audit: &mut Audit, templates: &Templates) {
 
 /// Expands files and directories (recursively) into the report files to audit, sorted.
 /// Directories contribute `*.txt` and HTML (`*.html`, `*.htm`, `*.shtml`) files; files named
-/// explicitly are always taken.
+/// explicitly are always taken. The first directory that cannot be listed ends it, its error
+/// naming the directory.
 pub fn collect_paths(inputs: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
-    for p in inputs {
-        if p.is_dir() {
-            walk(p, &mut out)?;
-        } else {
-            out.push(p.clone());
-        }
-    }
-    Ok(out)
+    walk_paths(inputs)
+        .map(|r| {
+            r.map_err(|(dir, e)| {
+                std::io::Error::new(e.kind(), format!("{}: cannot list: {e}", dir.display()))
+            })
+        })
+        .collect()
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    // The entry's type comes with the directory listing on most file systems; only symbolic
-    // links (and file systems that do not say) cost a `stat`.
-    let mut entries: Vec<(PathBuf, bool)> = std::fs::read_dir(dir)?
-        .filter_map(|e| {
-            let e = e.ok()?;
+/// The report files [`collect_paths`] lists, in the same order, found as they are needed:
+/// a walk holds one sorted directory listing per level of the tree, never the whole list,
+/// so a batch run over a large tree starts at once and its memory does not grow with it.
+/// A directory that cannot be listed comes out as an error naming it, and the walk goes on.
+pub fn walk_paths(inputs: &[PathBuf]) -> ReportPaths {
+    ReportPaths {
+        inputs: inputs.iter().cloned().collect(),
+        levels: Vec::new(),
+    }
+}
+
+/// Iterator of [`walk_paths`].
+#[derive(Debug)]
+pub struct ReportPaths {
+    inputs: std::collections::VecDeque<PathBuf>,
+    /// The directories being walked, outermost first, each with the rest of its sorted
+    /// listing: every entry with whether it is a directory (following symbolic links).
+    levels: Vec<(PathBuf, std::vec::IntoIter<(PathBuf, bool)>)>,
+}
+
+impl Iterator for ReportPaths {
+    type Item = Result<PathBuf, (PathBuf, std::io::Error)>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let Some((_, level)) = self.levels.last_mut() else {
+                let p = self.inputs.pop_front()?;
+                if p.is_dir() {
+                    if let Err(e) = self.descend(&p) {
+                        return Some(Err((p, e)));
+                    }
+                    continue;
+                }
+                return Some(Ok(p));
+            };
+            let Some((p, is_dir)) = level.next() else {
+                self.levels.pop();
+                continue;
+            };
+            if is_dir {
+                if let Err(e) = self.descend(&p) {
+                    return Some(Err((p, e)));
+                }
+            } else if is_report_file(&p) {
+                return Some(Ok(p));
+            }
+        }
+    }
+}
+
+impl ReportPaths {
+    /// Lists `dir`, sorted, as the next level of the walk.
+    fn descend(&mut self, dir: &Path) -> std::io::Result<()> {
+        if dir.is_symlink() && self.loops_back(dir) {
+            return Err(std::io::Error::other(
+                "a symbolic link to a folder that contains it; not followed",
+            ));
+        }
+        // The entry's type comes with the directory listing on most file systems; only
+        // symbolic links (and file systems that do not say) cost a `stat`.
+        let mut entries = Vec::new();
+        for e in std::fs::read_dir(dir)? {
+            let e = e?;
             let path = e.path();
             let is_dir = match e.file_type() {
                 Ok(t) if !t.is_symlink() => t.is_dir(),
                 _ => path.is_dir(),
             };
-            Some((path, is_dir))
-        })
-        .collect();
-    entries.sort();
-    for (p, is_dir) in entries {
-        if is_dir {
-            walk(&p, out)?;
-        } else if p.extension().is_some_and(|e| {
-            ["txt", "html", "htm", "shtml"]
-                .iter()
-                .any(|x| e.eq_ignore_ascii_case(x))
-        }) {
-            out.push(p);
+            entries.push((path, is_dir));
         }
+        entries.sort();
+        self.levels.push((dir.to_path_buf(), entries.into_iter()));
+        Ok(())
     }
-    Ok(())
+
+    /// True when the linked folder `dir` is one of the folders being walked: following it
+    /// would list the same files again, without end.
+    fn loops_back(&self, dir: &Path) -> bool {
+        let Ok(target) = std::fs::canonicalize(dir) else {
+            return false;
+        };
+        self.levels
+            .iter()
+            .any(|(d, _)| std::fs::canonicalize(d).is_ok_and(|d| d == target))
+    }
+}
+
+/// True for the files a directory contributes: text and HTML pages.
+fn is_report_file(p: &Path) -> bool {
+    p.extension().is_some_and(|e| {
+        ["txt", "html", "htm", "shtml"]
+            .iter()
+            .any(|x| e.eq_ignore_ascii_case(x))
+    })
 }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 use rayon::prelude::*;
 
-use crate::audit::{Audit, ReadOptions, audit_file, collect_paths};
+use crate::audit::{Audit, ReadOptions, audit_file, walk_paths};
 use crate::checker::Severity;
 use crate::decode::encoding_for_label;
 use crate::export::{
@@ -102,8 +102,23 @@ fn workbench(
             anyhow::bail!("{}: no such file or directory", p.display());
         }
     }
-    let files = collect_paths(&inputs)?;
-    crate::ui::run(files, config)?;
+    // A folder that cannot be listed is named on the status line; the rest opens.
+    let mut files = Vec::new();
+    let mut unlisted = Vec::new();
+    for entry in walk_paths(&inputs) {
+        match entry {
+            Ok(p) => files.push(p),
+            Err((dir, e)) => unlisted.push(format!("{}: {e}", dir.display())),
+        }
+    }
+    if files.is_empty() && !unlisted.is_empty() {
+        anyhow::bail!("no report to open: {}", unlisted.join("; "));
+    }
+    let notice = unlisted.first().map(|first| match unlisted.len() {
+        1 => format!("folder not listed: {first}"),
+        n => format!("folder not listed: {first} (and {} more)", n - 1),
+    });
+    crate::ui::run(files, config, notice)?;
     Ok(0)
 }
 
@@ -120,7 +135,6 @@ fn check(args: CheckArgs) -> anyhow::Result<i32> {
         annotations_dir: args.annotations.clone(),
         read_only: true,
     };
-    let paths = collect_paths(&args.paths)?;
     let mut findings_out = match &args.findings_csv {
         Some(p) => {
             let mut f = io::BufWriter::new(
@@ -139,13 +153,22 @@ fn check(args: CheckArgs) -> anyhow::Result<i32> {
     if args.format == Format::Csv {
         out_line(&mut out, CELLS_CSV_HEADER)?;
     }
-    // Stream in chunks: parallel inside a chunk, output in input order, memory flat.
+    // Stream in chunks, the folders walked as the run goes: parallel inside a chunk, output in
+    // input order, memory flat in the number of reports.
     let chunk = 64 * rayon::current_num_threads().max(1);
-    for paths in paths.chunks(chunk) {
-        let rendered: Vec<(String, String, Summary)> = paths
+    let mut walk = walk_paths(&args.paths);
+    loop {
+        let entries: Vec<_> = walk.by_ref().take(chunk).collect();
+        if entries.is_empty() {
+            break;
+        }
+        let rendered: Vec<(String, String, Summary)> = entries
             .par_iter()
-            .map(|p| {
-                let audit = audit_file(p, &templates, &opts);
+            .map(|entry| {
+                let (p, audit) = match entry {
+                    Ok(p) => (p, audit_file(p, &templates, &opts)),
+                    Err((dir, e)) => (dir, Audit::failed(dir, format!("cannot list folder: {e}"))),
+                };
                 let shown = p.display().to_string();
                 let body = render(&audit, &shown, args.format, args.errors_only);
                 let mut fcsv = String::new();

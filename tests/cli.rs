@@ -259,6 +259,67 @@ fn bad_input_is_named_and_other_files_still_checked() {
     );
 }
 
+/// Folders are walked as the run goes (`walk_paths`): files come out in the same sorted
+/// order as the full list, and a folder that cannot be listed is named while the rest is
+/// still checked.
+#[cfg(unix)]
+#[test]
+fn folders_are_walked_in_path_order_and_a_link_loop_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    for rel in [
+        "b.txt",
+        "a/z.txt",
+        "a/b/y.htm",
+        "a.txt",
+        "a/b.txt",
+        "c/ignored.csv",
+    ] {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::copy(samples().join("004_4760a96778e8f996.txt"), &p).unwrap();
+    }
+    std::os::unix::fs::symlink("..", root.join("a/b/up")).unwrap();
+    let (code, out, _) = run(&["check", "--format", "json", root.to_str().unwrap()]);
+    assert_eq!(code, 2, "the loop is an unreadable entry: {out}");
+    let entries: Vec<(String, Option<String>)> = out
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            let file = v["file"].as_str().unwrap();
+            let rel = file.strip_prefix(root.to_str().unwrap()).unwrap();
+            (rel.to_string(), v["error"].as_str().map(str::to_string))
+        })
+        .collect();
+    let files: Vec<&str> = entries.iter().map(|(f, _)| f.as_str()).collect();
+    assert_eq!(
+        files,
+        [
+            "/a/b/up",
+            "/a/b/y.htm",
+            "/a/b.txt",
+            "/a/z.txt",
+            "/a.txt",
+            "/b.txt"
+        ],
+        "component-wise path order, the folder \"a\" before the file \"a.txt\""
+    );
+    assert_eq!(
+        entries[0].1.as_deref(),
+        Some("cannot list folder: a symbolic link to a folder that contains it; not followed")
+    );
+    assert!(entries[1..].iter().all(|(_, e)| e.is_none()), "{out}");
+    // The workbench's full list is the same walk.
+    let listed = gouji::audit::collect_paths(&[root.to_path_buf()]);
+    let err = listed
+        .expect_err("collect_paths stops at the loop")
+        .to_string();
+    assert!(
+        err.contains("a/b/up: cannot list: a symbolic link"),
+        "{err}"
+    );
+}
+
 #[test]
 fn gbk_reports_are_decoded_and_encoding_can_be_forced() {
     let dir = tempfile::tempdir().unwrap();

@@ -591,3 +591,18 @@ fn failed_saves_leave_the_undo_history_intact() {
     assert_eq!(saved.corrections(), 0);
     assert_eq!(app.state.audit().unwrap().errors(), 4);
 }
+
+#[test]
+fn a_notice_stays_on_the_status_line_until_the_first_key() {
+    let dir = samples_copy();
+    let mut app = app(dir.path(), (160, 45));
+    app.state.notice = Some("folder not listed: /x/up: a symbolic link".into());
+    let last = |app: &App| lines(&render(app)).last().cloned().unwrap();
+    assert!(
+        last(&app).starts_with("folder not listed: /x/up: a symbolic link"),
+        "{}",
+        last(&app)
+    );
+    key(&mut app, KeyCode::Char('j'));
+    assert!(!last(&app).contains("folder not listed"), "{}", last(&app));
+}

@@ -218,9 +218,9 @@ impl App {
     }
 }
 
-/// Opens the workbench on `paths` and runs it until the reviewer quits. The terminal is
-/// restored on quit, on error and on panic.
-pub fn run(paths: Vec<PathBuf>, config: Config) -> anyhow::Result<()> {
+/// Opens the workbench on `paths` and runs it until the reviewer quits, `notice` on the
+/// status line. The terminal is restored on quit, on error and on panic.
+pub fn run(paths: Vec<PathBuf>, config: Config, notice: Option<String>) -> anyhow::Result<()> {
     let templates = Templates::embedded()?;
     let mut terminal = ratatui::try_init()?;
     let hook = std::panic::take_hook();
@@ -234,6 +234,7 @@ pub fn run(paths: Vec<PathBuf>, config: Config) -> anyhow::Result<()> {
         .map(|s| (s.width, s.height))
         .unwrap_or((80, 24));
     let mut app = App::spawn(paths, config, templates, size);
+    app.state.notice = notice;
     let result = app.run(&mut terminal);
     let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture);
     ratatui::restore();

@@ -168,6 +168,9 @@ pub struct State {
     pub editor: Option<(EditTarget, TextArea<'static>)>,
     pub help: bool,
     pub status: String,
+    /// A message for the reviewer that stays on the status line until the first key, over
+    /// whatever the loader reports meanwhile (folders that could not be listed).
+    pub notice: Option<String>,
     pub undo: Vec<(usize, Annotations)>,
     pub redo: Vec<(usize, Annotations)>,
     pub size: (u16, u16),
@@ -209,6 +212,7 @@ impl State {
             editor: None,
             help: false,
             status: String::new(),
+            notice: None,
             undo: Vec::new(),
             redo: Vec::new(),
             size,
@@ -680,6 +684,7 @@ fn action(s: &mut State, a: Action) -> Effect {
         return Effect::None;
     }
     s.status.clear();
+    s.notice = None;
     match a {
         Action::Quit => return Effect::Quit,
         Action::Help => s.help = true,

@@ -443,7 +443,7 @@ fn draw_status(f: &mut Frame, s: &State, r: Rect, cfg: &Config) {
     } else {
         format!(" {total} reports | filter: {} | ?: help ", s.filter.label())
     };
-    let mut left = s.status.clone();
+    let mut left = s.notice.clone().unwrap_or_else(|| s.status.clone());
     if left.is_empty() {
         left = cell_status(s).unwrap_or_default();
     }
