@@ -165,9 +165,13 @@ fn check(args: CheckArgs) -> anyhow::Result<i32> {
         let rendered: Vec<(String, String, Summary)> = entries
             .par_iter()
             .map(|entry| {
-                let (p, audit) = match entry {
-                    Ok(p) => (p, audit_file(p, &templates, &opts)),
-                    Err((dir, e)) => (dir, Audit::failed(dir, format!("cannot list folder: {e}"))),
+                let (p, audit, folder) = match entry {
+                    Ok(p) => (p, audit_file(p, &templates, &opts), false),
+                    Err((dir, e)) => (
+                        dir,
+                        Audit::failed(dir, format!("cannot list folder: {e}")),
+                        true,
+                    ),
                 };
                 let shown = p.display().to_string();
                 let body = render(&audit, &shown, args.format, args.errors_only);
@@ -175,7 +179,7 @@ fn check(args: CheckArgs) -> anyhow::Result<i32> {
                 if findings_out.is_some() {
                     findings_csv(&audit, &shown, &mut fcsv);
                 }
-                (body, fcsv, Summary::of(&audit))
+                (body, fcsv, Summary::of(&audit, folder))
             })
             .collect();
         for (body, fcsv, s) in rendered {
@@ -198,7 +202,7 @@ fn check(args: CheckArgs) -> anyhow::Result<i32> {
     if let Some(mut f) = findings_out {
         f.flush()?;
     }
-    Ok(if totals.unreadable > 0 {
+    Ok(if totals.unreadable + totals.folders > 0 {
         2
     } else if totals.with_errors > 0 {
         1
@@ -227,14 +231,17 @@ struct Summary {
     errors: usize,
     warnings: usize,
     unreadable: bool,
+    /// A folder that could not be listed, not a report.
+    folder: bool,
 }
 
 impl Summary {
-    fn of(a: &Audit) -> Summary {
+    fn of(a: &Audit, folder: bool) -> Summary {
         Summary {
             errors: a.errors(),
             warnings: a.warnings(),
             unreadable: a.unreadable(),
+            folder,
         }
     }
 }
@@ -246,10 +253,15 @@ struct Totals {
     errors: usize,
     warnings: usize,
     unreadable: usize,
+    folders: usize,
 }
 
 impl Totals {
     fn add(&mut self, s: Summary) {
+        if s.folder {
+            self.folders += 1;
+            return;
+        }
         self.reports += 1;
         self.errors += s.errors;
         self.warnings += s.warnings;
@@ -258,10 +270,14 @@ impl Totals {
     }
 
     fn line(&self) -> String {
-        format!(
+        let mut line = format!(
             "checked {} report(s): {} with errors ({} error(s)), {} warning(s), {} unreadable or without tables",
             self.reports, self.with_errors, self.errors, self.warnings, self.unreadable
-        )
+        );
+        if self.folders > 0 {
+            line.push_str(&format!("; {} folder(s) not listed", self.folders));
+        }
+        line
     }
 }
 

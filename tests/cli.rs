@@ -309,6 +309,15 @@ fn folders_are_walked_in_path_order_and_a_link_loop_is_named() {
         Some("cannot list folder: a symbolic link to a folder that contains it; not followed")
     );
     assert!(entries[1..].iter().all(|(_, e)| e.is_none()), "{out}");
+    let (code, out, _) = run(&["check", root.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(
+        out.ends_with(
+            "checked 5 report(s): 0 with errors (0 error(s)), 0 warning(s), 0 unreadable or \
+             without tables; 1 folder(s) not listed\n"
+        ),
+        "{out}"
+    );
     // The workbench's full list is the same walk.
     let listed = gouji::audit::collect_paths(&[root.to_path_buf()]);
     let err = listed
