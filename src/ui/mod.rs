@@ -11,6 +11,7 @@ pub mod keymap;
 pub mod state;
 pub mod table;
 pub mod theme;
+pub mod update;
 pub mod view;
 
 use std::path::{Path, PathBuf};
@@ -29,7 +30,8 @@ use crate::audit::{Audit, ReadOptions, audit_file};
 use crate::template::Templates;
 
 use config::Config;
-use state::{Effect, Msg, State, update};
+use state::{Effect, Msg, State};
+use update::update;
 
 /// The workbench: state plus what is needed to carry out effects.
 pub struct App {

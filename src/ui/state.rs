@@ -1,5 +1,7 @@
-//! Workbench state and `update`, the only function that changes it. `update` does no I/O:
-//! saving annotations is returned as an [`Effect`] and its result comes back as a message.
+//! Workbench state: the reports, what is open and selected, the editor, the undo history; and
+//! the messages and effects of `update` (in `update.rs`, the only writer of this state). It
+//! does no I/O: saving annotations is returned as an [`Effect`] and its result comes back as a
+//! message.
 
 use std::ops::Range;
 use std::path::PathBuf;
@@ -7,7 +9,7 @@ use std::path::PathBuf;
 use ratatui_textarea::TextArea;
 
 use crate::annotations::{Annotations, Loaded, Op, Status};
-use crate::audit::{Audit, recheck};
+use crate::audit::Audit;
 use crate::checker::{Finding, Severity};
 use crate::report::{CellRef, Report};
 use crate::template::{Key, TableKey, Templates};
@@ -177,7 +179,7 @@ pub struct State {
     pub templates: Templates,
 }
 
-fn cell_text(report: Option<&Report>, r: &CellRef) -> String {
+pub(super) fn cell_text(report: Option<&Report>, r: &CellRef) -> String {
     report
         .and_then(|rep| rep.cell(r))
         .map_or(String::new(), |c| c.raw.clone())
@@ -311,7 +313,7 @@ impl State {
             .filter(|s| s.end > s.start)
     }
 
-    fn select_cell(&mut self, r: &CellRef) {
+    pub(super) fn select_cell(&mut self, r: &CellRef) {
         if let Some(i) = self.grid().iter().position(|l| matches!(l, GridLine::Row { table, row, .. } if table.as_str() == r.table && *row == r.row)) {
             let col = match &self.grid()[i] {
                 GridLine::Row { columns, .. } => columns.iter().position(|c| *c == r.column).unwrap_or(0),
@@ -321,7 +323,7 @@ impl State {
         }
     }
 
-    fn first_row_line(&self) -> usize {
+    pub(super) fn first_row_line(&self) -> usize {
         self.grid()
             .iter()
             .position(|l| matches!(l, GridLine::Row { .. }))
@@ -329,7 +331,7 @@ impl State {
     }
 
     /// Opens entry `i`: cursor on its first error finding, or on its first cell.
-    fn open_entry(&mut self, i: usize) {
+    pub(super) fn open_entry(&mut self, i: usize) {
         self.open = i;
         if let Some(pos) = self.visible().iter().position(|&v| v == i) {
             self.list_cursor = pos;
@@ -353,7 +355,7 @@ impl State {
         };
     }
 
-    fn select_finding(&mut self, f: usize) {
+    pub(super) fn select_finding(&mut self, f: usize) {
         self.finding = Some(f);
         let target = self
             .findings()
@@ -366,7 +368,7 @@ impl State {
     }
 
     /// Scrolls the raw pane so the selected cell's line is visible.
-    fn follow_cell(&mut self) {
+    pub(super) fn follow_cell(&mut self) {
         let (Some(span), Some(report)) = (
             self.selected_span(),
             self.audit().and_then(|a| a.report.as_ref()),
@@ -388,7 +390,7 @@ impl State {
             .map_or(1, |r| r.height.saturating_sub(2).max(1) as usize)
     }
 
-    fn move_files(&mut self, delta: isize) {
+    pub(super) fn move_files(&mut self, delta: isize) {
         let n = self.visible().len();
         if n == 0 {
             return;
@@ -396,7 +398,7 @@ impl State {
         self.list_cursor = (self.list_cursor as isize + delta).clamp(0, n as isize - 1) as usize;
     }
 
-    fn move_grid(&mut self, drow: isize, dcol: isize) {
+    pub(super) fn move_grid(&mut self, drow: isize, dcol: isize) {
         let grid = self.grid();
         if grid.is_empty() {
             return;
@@ -427,7 +429,7 @@ impl State {
 
     /// Moves to the next (or previous) finding, crossing into the next report when this one
     /// has no more; with a search active in the raw pane, to the next match instead.
-    fn step_finding(&mut self, forward: bool) {
+    pub(super) fn step_finding(&mut self, forward: bool) {
         if self.focus == Pane::Raw && self.search.as_ref().is_some_and(|s| !s.matches.is_empty()) {
             let h = self.raw_height();
             let report_lines: Vec<usize> = {
@@ -484,7 +486,7 @@ impl State {
     }
 
     /// The visible reports after (or, backwards, before) the open one, nearest first.
-    fn reports_after(&self, forward: bool) -> Vec<usize> {
+    pub(super) fn reports_after(&self, forward: bool) -> Vec<usize> {
         let vis = self.visible();
         match (vis.iter().position(|&i| i == self.open), forward) {
             (Some(p), true) => vis[p + 1..].to_vec(),
@@ -494,7 +496,7 @@ impl State {
     }
 
     /// Steps to the next (previous) visible report that could be read.
-    fn step_report(&mut self, forward: bool) {
+    pub(super) fn step_report(&mut self, forward: bool) {
         let next = self.reports_after(forward).into_iter().find(|&i| {
             self.entries[i]
                 .audit
@@ -513,7 +515,7 @@ impl State {
         }
     }
 
-    fn start_editor(&mut self, target: EditTarget, initial: &str) {
+    pub(super) fn start_editor(&mut self, target: EditTarget, initial: &str) {
         let mut ta = TextArea::from([initial.to_string()]);
         ta.move_cursor(ratatui_textarea::CursorMove::End);
         if matches!(target, EditTarget::Cell(_)) {
@@ -524,7 +526,7 @@ impl State {
     }
 
     /// Annotations of the open report, if it can take changes (loaded, file readable).
-    fn writable(&mut self) -> Option<&Loaded> {
+    pub(super) fn writable(&mut self) -> Option<&Loaded> {
         let a = self.entries.get(self.open)?.audit.as_ref()?;
         if let Some(e) = &a.annotation_error {
             self.status = format!("annotations are read-only: {e}");
@@ -537,7 +539,7 @@ impl State {
         a.annotations.as_ref()
     }
 
-    fn change(&mut self, op: Op) -> Effect {
+    pub(super) fn change(&mut self, op: Op) -> Effect {
         let Some(loaded) = self.writable() else {
             return Effect::None;
         };
@@ -576,378 +578,4 @@ fn describe_entry(a: &Audit) -> String {
         parts.push("the report changed since its annotations were written; they are kept".into());
     }
     parts.join("  |  ")
-}
-
-/// Applies one message to the state. The only writer of `State`.
-pub fn update(s: &mut State, msg: Msg) -> Effect {
-    match msg {
-        Msg::Resize(w, h) => s.size = (w, h),
-        Msg::Loaded(i, audit) => {
-            if let Some(e) = s.entries.get_mut(i) {
-                e.audit = Some(*audit);
-            }
-            if i == s.open {
-                s.open_entry(i);
-                s.list_cursor = s
-                    .visible()
-                    .iter()
-                    .position(|&v| v == i)
-                    .unwrap_or(s.list_cursor);
-            }
-        }
-        Msg::Saved {
-            entry: i,
-            result,
-            history,
-            before,
-        } => match result {
-            Ok(loaded) => {
-                let templates = s.templates.clone();
-                if let Some(a) = s.entries.get_mut(i).and_then(|e| e.audit.as_mut()) {
-                    a.annotations = Some(loaded);
-                    recheck(a, &templates);
-                }
-                match history {
-                    History::Change => {
-                        s.undo.push((i, *before));
-                        s.redo.clear();
-                    }
-                    History::Undo(_) => s.redo.push((i, *before)),
-                    History::Redo(_) => s.undo.push((i, *before)),
-                }
-                if i == s.open && s.status.is_empty() {
-                    s.status = format!(
-                        "saved | {}",
-                        super::view::cell_status(s).unwrap_or_default()
-                    );
-                }
-            }
-            Err(e) => {
-                match history {
-                    History::Change => {}
-                    History::Undo(snapshot) => s.undo.push((i, *snapshot)),
-                    History::Redo(snapshot) => s.redo.push((i, *snapshot)),
-                }
-                s.status = format!("not saved: {e}");
-            }
-        },
-        Msg::EditorKey(key) => return editor_key(s, key),
-        Msg::Click(x, y) => click(s, x, y),
-        Msg::Scroll(x, y, d) => {
-            if let Some(p) = super::view::pane_at(s, x, y) {
-                s.focus = p;
-            }
-            match s.focus {
-                Pane::Files => s.move_files(d as isize * 3),
-                Pane::Raw => {
-                    s.raw_scroll = (s.raw_scroll as isize + d as isize * 3).max(0) as usize
-                }
-                Pane::Table => s.move_grid(d as isize * 3, 0),
-            }
-        }
-        Msg::Action(a) => return action(s, a),
-    }
-    Effect::None
-}
-
-fn click(s: &mut State, x: u16, y: u16) {
-    let Some(pane) = super::view::pane_at(s, x, y) else {
-        return;
-    };
-    s.focus = pane;
-    match pane {
-        Pane::Files => {
-            if let Some(row) = super::view::file_row_at(s, y) {
-                s.list_cursor = row;
-                if let Some(&i) = s.visible().get(row) {
-                    s.open_entry(i);
-                }
-            }
-        }
-        Pane::Table => {
-            if let Some((line, col)) = super::view::grid_cell_at(s, x, y) {
-                s.grid_cursor = (line, col);
-                s.follow_cell();
-            } else if let Some(f) = super::view::finding_at(s, y) {
-                s.select_finding(f);
-            }
-        }
-        Pane::Raw => {}
-    }
-}
-
-fn action(s: &mut State, a: Action) -> Effect {
-    if s.help {
-        if matches!(a, Action::Help | Action::Quit) {
-            s.help = false;
-        }
-        return Effect::None;
-    }
-    s.status.clear();
-    s.notice = None;
-    match a {
-        Action::Quit => return Effect::Quit,
-        Action::Help => s.help = true,
-        Action::NextPane | Action::PrevPane => {
-            let i = Pane::ALL.iter().position(|p| *p == s.focus).unwrap_or(0);
-            let n = Pane::ALL.len();
-            s.focus = Pane::ALL[if a == Action::NextPane {
-                (i + 1) % n
-            } else {
-                (i + n - 1) % n
-            }];
-        }
-        Action::Zoom => s.zoom = !s.zoom,
-        Action::Up | Action::Down => {
-            let d = if a == Action::Up { -1 } else { 1 };
-            match s.focus {
-                Pane::Files => s.move_files(d),
-                Pane::Raw => s.raw_scroll = (s.raw_scroll as isize + d).max(0) as usize,
-                Pane::Table => s.move_grid(d, 0),
-            }
-        }
-        Action::Left | Action::Right => {
-            if s.focus == Pane::Table {
-                s.move_grid(0, if a == Action::Left { -1 } else { 1 });
-            }
-        }
-        Action::PageUp | Action::PageDown => {
-            let h = s.raw_height() as isize;
-            let d = if a == Action::PageUp { -h } else { h };
-            match s.focus {
-                Pane::Files => s.move_files(d),
-                Pane::Raw => s.raw_scroll = (s.raw_scroll as isize + d).max(0) as usize,
-                Pane::Table => s.move_grid(d, 0),
-            }
-        }
-        Action::Top | Action::Bottom => {
-            let top = a == Action::Top;
-            match s.focus {
-                Pane::Files => {
-                    s.list_cursor = if top {
-                        0
-                    } else {
-                        s.visible().len().saturating_sub(1)
-                    }
-                }
-                Pane::Raw => {
-                    let lines = s
-                        .audit()
-                        .and_then(|a| a.report.as_ref())
-                        .map_or(0, Report::line_count);
-                    s.raw_scroll = if top {
-                        0
-                    } else {
-                        lines.saturating_sub(s.raw_height())
-                    };
-                }
-                Pane::Table => s.move_grid(if top { -10_000 } else { 10_000 }, 0),
-            }
-        }
-        Action::Open => match s.focus {
-            Pane::Files => {
-                if let Some(&i) = s.visible().get(s.list_cursor) {
-                    s.open_entry(i);
-                    s.focus = Pane::Table;
-                }
-            }
-            Pane::Table => return action(s, Action::Edit),
-            Pane::Raw => {}
-        },
-        Action::NextReport | Action::PrevReport => s.step_report(a == Action::NextReport),
-        Action::NextFinding | Action::PrevFinding => s.step_finding(a == Action::NextFinding),
-        Action::Edit => {
-            let Some(cell) = s.selected_cell() else {
-                return Effect::None;
-            };
-            if s.writable().is_none() {
-                return Effect::None;
-            }
-            let current = cell_text(s.audit().and_then(Audit::checked), &cell);
-            s.focus = Pane::Table;
-            s.start_editor(EditTarget::Cell(cell), &current);
-        }
-        Action::NoteCell => {
-            let Some(cell) = s.selected_cell() else {
-                return Effect::None;
-            };
-            let Some(loaded) = s.writable() else {
-                return Effect::None;
-            };
-            let note = loaded
-                .annotations
-                .entry(&cell)
-                .map_or(String::new(), |e| e.note.clone());
-            s.start_editor(EditTarget::CellNote(cell), &note);
-        }
-        Action::NoteReport => {
-            let Some(loaded) = s.writable() else {
-                return Effect::None;
-            };
-            let note = loaded.annotations.note.clone();
-            s.start_editor(EditTarget::ReportNote, &note);
-        }
-        Action::Revert => {
-            let Some(cell) = s.selected_cell() else {
-                return Effect::None;
-            };
-            let corrected = s
-                .audit()
-                .and_then(|a| a.annotations.as_ref())
-                .and_then(|l| l.annotations.entry(&cell))
-                .is_some_and(|e| e.corrected.is_some());
-            if !corrected {
-                s.status = "this cell has no correction".into();
-                return Effect::None;
-            }
-            return s.change(Op::Revert { cell });
-        }
-        Action::MarkReviewed | Action::Flag => {
-            let want = if a == Action::MarkReviewed {
-                Status::Reviewed
-            } else {
-                Status::Flagged
-            };
-            let now = s.entries.get(s.open).map_or(Status::Todo, Entry::status);
-            return s.change(Op::SetStatus(if now == want { Status::Todo } else { want }));
-        }
-        Action::Undo | Action::Redo => {
-            let undo = a == Action::Undo;
-            let stack = if undo { &mut s.undo } else { &mut s.redo };
-            let Some((entry, snapshot)) = stack.pop() else {
-                s.status = if undo {
-                    "nothing to undo".into()
-                } else {
-                    "nothing to redo".into()
-                };
-                return Effect::None;
-            };
-            if entry != s.open {
-                s.open_entry(entry);
-            }
-            s.status = if undo {
-                "undone".into()
-            } else {
-                "redone".into()
-            };
-            let history = if undo {
-                History::Undo(Box::new(snapshot.clone()))
-            } else {
-                History::Redo(Box::new(snapshot.clone()))
-            };
-            return Effect::Save {
-                entry,
-                op: Op::Replace(Box::new(snapshot)),
-                history,
-            };
-        }
-        Action::Search => {
-            s.focus = Pane::Raw;
-            let q = s
-                .search
-                .as_ref()
-                .map(|q| q.query.clone())
-                .unwrap_or_default();
-            s.start_editor(EditTarget::Search, &q);
-        }
-        Action::CycleFilter => {
-            s.filter = match s.filter {
-                Filter::All => Filter::Errors,
-                Filter::Errors => Filter::Unreviewed,
-                Filter::Unreviewed => Filter::All,
-            };
-            s.list_cursor = s.visible().iter().position(|&i| i == s.open).unwrap_or(0);
-            s.status = format!(
-                "showing {} reports ({})",
-                s.filter.label(),
-                s.visible().len()
-            );
-        }
-    }
-    Effect::None
-}
-
-fn editor_key(s: &mut State, key: crossterm::event::KeyEvent) -> Effect {
-    use crossterm::event::KeyCode;
-    let Some((target, ta)) = s.editor.as_mut() else {
-        return Effect::None;
-    };
-    match key.code {
-        KeyCode::Esc => {
-            s.editor = None;
-            s.status = "cancelled".into();
-            Effect::None
-        }
-        KeyCode::Enter => {
-            let text = ta.lines().join(" ").trim().to_string();
-            let target = target.clone();
-            s.editor = None;
-            commit(s, target, text)
-        }
-        _ => {
-            ta.input(key);
-            Effect::None
-        }
-    }
-}
-
-fn commit(s: &mut State, target: EditTarget, text: String) -> Effect {
-    match target {
-        EditTarget::Search => {
-            let Some(report) = s.audit().and_then(|a| a.report.as_ref()) else {
-                return Effect::None;
-            };
-            if text.is_empty() {
-                s.search = None;
-                return Effect::None;
-            }
-            let matches: Vec<Range<usize>> = report
-                .text
-                .match_indices(&text)
-                .map(|(i, m)| i..i + m.len())
-                .collect();
-            let n = matches.len();
-            let first_line = matches
-                .first()
-                .map(|m| report.line_col(m.start).0.saturating_sub(1));
-            s.search = Some(Search {
-                query: text.clone(),
-                matches,
-                current: 0,
-            });
-            if let Some(l) = first_line {
-                s.raw_scroll = l.saturating_sub(s.raw_height() / 3);
-            }
-            s.status = if n == 0 {
-                format!("{text:?} not found")
-            } else {
-                format!("match 1 of {n} for {text:?} (n/N: next/previous)")
-            };
-            Effect::None
-        }
-        EditTarget::Cell(cell) => {
-            let parsed = cell_text(s.audit().and_then(|a| a.report.as_ref()), &cell);
-            let current = cell_text(s.audit().and_then(Audit::checked), &cell);
-            if text == current {
-                return Effect::None;
-            }
-            if text == parsed {
-                return s.change(Op::Revert { cell });
-            }
-            s.change(Op::Correct {
-                cell,
-                parsed,
-                value: text,
-            })
-        }
-        EditTarget::CellNote(cell) => {
-            let parsed = cell_text(s.audit().and_then(|a| a.report.as_ref()), &cell);
-            s.change(Op::CellNote {
-                cell,
-                parsed,
-                note: text,
-            })
-        }
-        EditTarget::ReportNote => s.change(Op::ReportNote(text)),
-    }
 }
