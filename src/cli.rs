@@ -72,6 +72,9 @@ pub struct CheckArgs {
     /// Directory holding the annotation files (default: beside each report).
     #[arg(long, value_name = "DIR")]
     pub annotations: Option<PathBuf>,
+    /// Check with this many threads (default: one per core).
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
 }
 
 /// Exit status of a check run: 0 clean, 1 some report has an error finding, 2 some file
@@ -123,6 +126,11 @@ fn workbench(
 }
 
 fn check(args: CheckArgs) -> anyhow::Result<i32> {
+    if let Some(n) = args.threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(usize::from(n))
+            .build_global()?;
+    }
     let templates = Templates::embedded()?;
     let encoding = args
         .encoding

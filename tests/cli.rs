@@ -434,3 +434,21 @@ fn saved_corrections_are_applied_unless_told_not_to() {
     );
     assert_eq!(std::fs::read_to_string(&ann).unwrap(), "schema = [\n");
 }
+
+#[test]
+fn one_thread_gives_the_same_output_in_the_same_order() {
+    let dir = samples().to_str().unwrap().to_string();
+    let extra = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let extra = extra.to_str().unwrap();
+    let (code, all, _) = run(&["check", "--format", "json", &dir, extra]);
+    let (code1, one, _) = run(&["check", "-j", "1", "--format", "json", &dir, extra]);
+    assert_eq!((code, code1), (1, 1));
+    assert_eq!(all.lines().count(), 9, "{all}");
+    assert_eq!(all, one);
+    let (code, _, err) = run(&["check", "-j", "0", &dir]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("invalid value '0' for '--threads <N>'"),
+        "{err}"
+    );
+}
