@@ -390,7 +390,20 @@ fn structure_checks(
                     n.row
                 ),
             ),
-            NoteKind::Unsplit { runs, solutions: 0 } => (
+            NoteKind::Unsplit {
+                runs,
+                complete: false,
+                ..
+            } => (
+                "unsplit_digits",
+                format!(
+                    "row {}: digits printed without separators ({runs}) can be cut into its cells in too many ways to try them all; cells left empty",
+                    n.row
+                ),
+            ),
+            NoteKind::Unsplit {
+                runs, solutions: 0, ..
+            } => (
                 "unsplit_digits",
                 format!(
                     "row {}: digits printed without separators ({runs}) cannot be split into its cells consistently; cells left empty",

@@ -452,3 +452,40 @@ fn one_thread_gives_the_same_output_in_the_same_order() {
         "{err}"
     );
 }
+
+/// Found by fuzzing: a long digit run printed without separators (web text) made the split
+/// search run for hours. Now the search is bounded and says why the row stays empty.
+#[test]
+fn a_long_digit_run_is_named_and_does_not_stall_the_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    let digits: String = (0..60)
+        .map(|i| char::from(b'1' + (i * 7 % 9) as u8))
+        .collect();
+    let report = dir.path().join("web.txt");
+    std::fs::write(
+        &report,
+        format!(
+            "三、收到和处理政府信息公开申请情况\n本年新收政府信息公开申请数量 | {digits}\n行政复议 {} 行政诉讼\n",
+            "2".repeat(40)
+        ),
+    )
+    .unwrap();
+    let (code, out, _) = run(&["check", report.to_str().unwrap()]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains(&format!(
+            "web.txt:2:1: warning[unsplit_digits]: applications: row new: digits printed without \
+             separators ({digits}) can be cut into its cells in too many ways to try them all; \
+             cells left empty"
+        )),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!(
+            "warning[unsplit_digits]: review: row reconsideration: digits printed without \
+             separators ({}) cannot be split into its cells consistently; cells left empty",
+            "2".repeat(40)
+        )),
+        "{out}"
+    );
+}

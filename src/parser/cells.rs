@@ -115,7 +115,22 @@ fn fit_runs(
             cells.resize(n, None);
             (cells, Some(NoteKind::Inferred { runs }))
         }
-        Split::Ambiguous(solutions) => (vec![None; n], Some(NoteKind::Unsplit { runs, solutions })),
+        Split::Ambiguous(solutions) => (
+            vec![None; n],
+            Some(NoteKind::Unsplit {
+                runs,
+                solutions,
+                complete: true,
+            }),
+        ),
+        Split::TooMany(solutions) => (
+            vec![None; n],
+            Some(NoteKind::Unsplit {
+                runs,
+                solutions,
+                complete: false,
+            }),
+        ),
     }
 }
 

@@ -45,8 +45,13 @@ pub enum NoteKind {
     /// Cells were split from digits printed without separators; `runs` is what was printed.
     Inferred { runs: String },
     /// Digits printed without separators could not be split into cells (`solutions` ways
-    /// add up; 0 means none does).
-    Unsplit { runs: String, solutions: usize },
+    /// add up; 0 means none does). `complete` is false when there were too many ways to cut
+    /// the runs to try them all: `solutions` is then what was met before the search stopped.
+    Unsplit {
+        runs: String,
+        solutions: usize,
+        complete: bool,
+    },
     /// The row's label is printed with characters missing (see [`MatchQuality::Gapped`]):
     /// the note's span is the label as printed; `label` is the template's label it matched
     /// (folded).
