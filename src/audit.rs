@@ -131,6 +131,28 @@ pub fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// What standard input is called in output: `-` on the command line.
+pub const STDIN_NAME: &str = "<stdin>";
+
+/// Reads and audits standard input (`-` on the command line): text piped from an extractor,
+/// as in `pdftotext -layout report.pdf - | gouji check -`. No annotation file belongs to it,
+/// so corrections never apply.
+pub fn audit_stdin(templates: &Templates, opts: &ReadOptions) -> Audit {
+    use std::io::Read;
+    let path = Path::new(STDIN_NAME);
+    let mut bytes = Vec::new();
+    match std::io::stdin().lock().read_to_end(&mut bytes) {
+        Ok(_) => {
+            let opts = ReadOptions {
+                corrections: false,
+                ..opts.clone()
+            };
+            audit_owned(path, bytes, templates, &opts)
+        }
+        Err(e) => Audit::failed(path, format!("cannot read standard input: {e}")),
+    }
+}
+
 /// Audits bytes already read from `path`.
 pub fn audit_bytes(path: &Path, bytes: &[u8], templates: &Templates, opts: &ReadOptions) -> Audit {
     audit_owned(path, bytes.to_vec(), templates, opts)

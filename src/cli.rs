@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 use rayon::prelude::*;
 
-use crate::audit::{Audit, ReadOptions, audit_file, walk_paths};
+use crate::audit::{Audit, ReadOptions, STDIN_NAME, audit_file, audit_stdin, walk_paths};
 use crate::checker::Severity;
 use crate::decode::encoding_for_label;
 use crate::export::{
@@ -52,7 +52,8 @@ pub enum Format {
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// Report files or directories (searched recursively for *.txt, *.html, *.htm, *.shtml).
+    /// Report files or directories (searched recursively for *.txt, *.html, *.htm, *.shtml);
+    /// `-` reads a report from standard input.
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -174,6 +175,7 @@ fn check(args: CheckArgs) -> anyhow::Result<i32> {
             .par_iter()
             .map(|entry| {
                 let (p, audit, folder) = match entry {
+                    Ok(p) if p.as_os_str() == "-" => (p, audit_stdin(&templates, &opts), false),
                     Ok(p) => (p, audit_file(p, &templates, &opts), false),
                     Err((dir, e)) => (
                         dir,
@@ -181,7 +183,11 @@ fn check(args: CheckArgs) -> anyhow::Result<i32> {
                         true,
                     ),
                 };
-                let shown = p.display().to_string();
+                let shown = if p.as_os_str() == "-" {
+                    STDIN_NAME.to_string()
+                } else {
+                    p.display().to_string()
+                };
                 let body = render(&audit, &shown, args.format, args.errors_only);
                 let mut fcsv = String::new();
                 if findings_out.is_some() {

@@ -489,3 +489,27 @@ fn a_long_digit_run_is_named_and_does_not_stall_the_batch() {
         "{out}"
     );
 }
+
+/// `-` reads a report from standard input (text piped from an extractor); it is named
+/// `<stdin>` in the output, and no annotation file is looked for.
+#[test]
+fn a_report_piped_to_standard_input() {
+    use std::io::Write;
+    let mut child = gouji()
+        .args(["check", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let text = std::fs::read(samples().join("000_baa44959fd9d628f.txt")).unwrap();
+    child.stdin.take().unwrap().write_all(&text).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let out = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        out.starts_with(
+            "<stdin>:342:2: error[balance]: applications: 自然人: 总计 + 结转下年 is 43"
+        ),
+        "{out}"
+    );
+    assert!(out.ends_with("checked 1 report(s): 1 with errors (4 error(s)), 24 warning(s), 0 unreadable or without tables\n"), "{out}");
+}
