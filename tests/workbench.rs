@@ -606,3 +606,92 @@ fn a_notice_stays_on_the_status_line_until_the_first_key() {
     key(&mut app, KeyCode::Char('j'));
     assert!(!last(&app).contains("folder not listed"), "{}", last(&app));
 }
+
+/// One thing a reviewer (or a terminal) can do.
+#[derive(Debug, Clone)]
+enum Input {
+    Key(KeyCode, KeyModifiers),
+    Click(u16, u16),
+    Scroll(u16, u16, i8),
+    Resize(u16, u16),
+}
+
+fn input() -> impl proptest::strategy::Strategy<Value = Input> {
+    use proptest::prelude::*;
+    // Every default binding, text for the editor and search (digits, signs, CJK), and the
+    // keys an editor knows.
+    let chars: Vec<char> = "qkjhlgGnNexuaArfFz/?[]0123456789-+.,| 万元总计"
+        .chars()
+        .collect();
+    let codes = vec![
+        KeyCode::Enter,
+        KeyCode::Esc,
+        KeyCode::Tab,
+        KeyCode::BackTab,
+        KeyCode::Up,
+        KeyCode::Down,
+        KeyCode::Left,
+        KeyCode::Right,
+        KeyCode::Home,
+        KeyCode::End,
+        KeyCode::PageUp,
+        KeyCode::PageDown,
+        KeyCode::Backspace,
+        KeyCode::Delete,
+        KeyCode::F(1),
+    ];
+    prop_oneof![
+        6 => proptest::sample::select(chars).prop_map(|c| Input::Key(KeyCode::Char(c), KeyModifiers::NONE)),
+        3 => proptest::sample::select(codes).prop_map(|c| Input::Key(c, KeyModifiers::NONE)),
+        1 => proptest::sample::select(vec!['r', 'z', 'u']).prop_map(|c| Input::Key(KeyCode::Char(c), KeyModifiers::CONTROL)),
+        1 => (0u16..170, 0u16..50).prop_map(|(x, y)| Input::Click(x, y)),
+        1 => (0u16..170, 0u16..50, prop_oneof![Just(-1i8), Just(1i8)]).prop_map(|(x, y, d)| Input::Scroll(x, y, d)),
+        1 => (1u16..170, 1u16..50).prop_map(|(w, h)| Input::Resize(w, h)),
+    ]
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 40, ..Default::default() })]
+
+    /// Any sequence of keys, clicks, wheel turns and resizes, over real reports, an empty and
+    /// a binary file, and a corrupt annotation file: no panic, every frame drawn, every
+    /// annotation file on disk still valid TOML, and the corrupt one left as it was.
+    #[test]
+    fn any_input_sequence_is_handled(inputs in proptest::collection::vec(input(), 1..50)) {
+        let dir = samples_copy();
+        for f in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")).unwrap() {
+            let p = f.unwrap().path();
+            std::fs::copy(&p, dir.path().join(p.file_name().unwrap())).unwrap();
+        }
+        std::fs::write(dir.path().join("empty.txt"), b"").unwrap();
+        std::fs::write(dir.path().join("noise.txt"), (0..3000u32).map(|i| (i * 7919 % 256) as u8).collect::<Vec<_>>()).unwrap();
+        let corrupt = dir.path().join("001_4c36db1c4b6f0da5.txt.gouji.toml");
+        std::fs::write(&corrupt, "schema = [\n").unwrap();
+        let mut app = app(dir.path(), (100, 30));
+        for i in inputs {
+            match i {
+                Input::Key(code, mods) => {
+                    app.key(KeyEvent::new(code, mods));
+                }
+                Input::Click(x, y) => {
+                    app.handle(gouji::ui::state::Msg::Click(x, y));
+                }
+                Input::Scroll(x, y, d) => {
+                    app.handle(gouji::ui::state::Msg::Scroll(x, y, d));
+                }
+                Input::Resize(w, h) => {
+                    app.handle(gouji::ui::state::Msg::Resize(w, h));
+                }
+            }
+            render(&app);
+        }
+        for f in std::fs::read_dir(dir.path()).unwrap() {
+            let p = f.unwrap().path();
+            if p != corrupt && p.to_string_lossy().ends_with(".gouji.toml") {
+                let text = std::fs::read_to_string(&p).unwrap();
+                proptest::prop_assert!(toml::from_str::<toml::Table>(&text).is_ok(), "{}: {text}", p.display());
+            }
+        }
+        proptest::prop_assert_eq!(std::fs::read_to_string(&corrupt).unwrap(), "schema = [\n");
+    }
+}
