@@ -138,3 +138,113 @@ proptest! {
         prop_assert!(exact > 0);
     }
 }
+
+/// A reviewer's change, with text that TOML must quote or escape.
+fn op() -> impl Strategy<Value = gouji::annotations::Op> {
+    use gouji::annotations::{Op, Status};
+    use gouji::report::CellRef;
+    let text = "[\"'\\\\\n\t =#\\[\\]{}.,a-z0-9合计总计万元－＋]{0,12}";
+    let cell = (
+        prop::sample::select(vec!["active", "applications", "review"]),
+        prop::sample::select(vec![
+            "new",
+            "total",
+            "withheld.law_prohibited",
+            "rules",
+            "x\"y",
+        ]),
+        prop::sample::select(vec!["natural", "total", "new", "a b"]),
+    )
+        .prop_map(|(t, r, c)| CellRef {
+            table: t.into(),
+            row: r.into(),
+            column: c.into(),
+        });
+    prop_oneof![
+        (cell.clone(), text, text).prop_map(|(cell, parsed, value)| Op::Correct {
+            cell,
+            parsed,
+            value
+        }),
+        cell.clone().prop_map(|cell| Op::Revert { cell }),
+        (cell, text, text).prop_map(|(cell, parsed, note)| Op::CellNote { cell, parsed, note }),
+        text.prop_map(Op::ReportNote),
+        prop::sample::select(vec![Status::Todo, Status::Reviewed, Status::Flagged])
+            .prop_map(Op::SetStatus),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Annotations saved after any sequence of changes read back as exactly what was saved.
+    #[test]
+    fn annotations_save_then_load_is_the_identity(ops in prop::collection::vec(op(), 1..12), reviewer in "[a-z张王\" ]{0,6}") {
+        use gouji::annotations::{load, save};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.txt.gouji.toml");
+        let mut loaded = load(&path, "r.txt", "abc").unwrap();
+        for op in &ops {
+            loaded = save(&path, &loaded, op, "2026-11-23T00:00:00Z", &reviewer).unwrap();
+            let back = load(&path, "r.txt", "abc").unwrap();
+            prop_assert_eq!(&back.annotations, &loaded.annotations);
+            prop_assert_eq!(back.disk.as_deref(), loaded.disk.as_deref());
+        }
+    }
+
+    /// An annotation file with corrections of real cells (any text as the value), whole or cut
+    /// off anywhere: reading it gives the annotations written or a message naming the file;
+    /// every correction read is applied to its cell; the file is never touched.
+    #[test]
+    fn annotation_files_whole_or_cut_are_applied_or_named(
+        edits in prop::collection::vec((0usize..3, 0usize..40, 0usize..8, prop::sample::select(vec!["44", "－3", "+7", "1.5万元", "", "  12 ", "abc", "1e99", "NaN", "9999999999999999999"])), 1..10),
+        cut in prop::option::of(0.0f64..1.0),
+    ) {
+        use gouji::annotations::{Annotations, Op, load, apply_corrections};
+        use gouji::report::CellRef;
+        let report = gouji::parser::parse(
+            PathBuf::from("r.txt"),
+            include_str!("../assets/samples/000_baa44959fd9d628f.txt").to_string(),
+            "UTF-8",
+            &templates(),
+        )
+        .report;
+        let mut a = Annotations::new("r.txt", "h");
+        for (t, r, c, value) in &edits {
+            let table = &report.tables[*t];
+            let row = &table.rows[r % table.rows.len()];
+            let column = row.columns[c % row.columns.len()];
+            let cell = CellRef::new(table.key, row.key, column);
+            a.apply(&Op::Correct { cell, parsed: String::new(), value: value.to_string() }, "2026-11-23T00:00:00Z", "王");
+        }
+        let mut text = a.to_toml();
+        if let Some(f) = cut {
+            let mut at = (text.len() as f64 * f) as usize;
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            text.truncate(at);
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.txt.gouji.toml");
+        std::fs::write(&path, &text).unwrap();
+        match load(&path, "r.txt", "h") {
+            Ok(l) => {
+                if cut.is_none() {
+                    prop_assert_eq!(&l.annotations, &a);
+                }
+                let (corrected, originals) = apply_corrections(&report, &l.annotations);
+                prop_assert_eq!(originals.len(), l.annotations.corrections());
+                for e in l.annotations.cells.iter().filter(|e| e.corrected.is_some()) {
+                    let cell = corrected.cell(&e.cell_ref()).unwrap();
+                    prop_assert_eq!(Some(&cell.raw), e.corrected.as_ref());
+                }
+            }
+            Err(e) => {
+                prop_assert!(cut.is_some(), "a whole file failed to read: {}", e);
+                prop_assert!(e.to_string().contains("r.txt.gouji.toml"), "{}", e);
+            }
+        }
+        prop_assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+    }
+}
