@@ -83,7 +83,7 @@ fn document_kind(bytes: &[u8]) -> Option<&'static str> {
     if head.starts_with(b"%PDF-") {
         return Some(
             "a PDF document, not text: extract its text first (for example \
-             pdftotext -layout FILE.pdf FILE.txt)",
+             pdftotext -layout FILE.pdf FILE.txt, or pdftotext -layout FILE.pdf - | gouji check -)",
         );
     }
     if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
