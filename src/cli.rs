@@ -174,19 +174,22 @@ fn check(args: CheckArgs) -> anyhow::Result<i32> {
         let rendered: Vec<(String, String, Summary)> = entries
             .par_iter()
             .map(|entry| {
-                let (p, audit, folder) = match entry {
-                    Ok(p) if p.as_os_str() == "-" => (p, audit_stdin(&templates, &opts), false),
-                    Ok(p) => (p, audit_file(p, &templates, &opts), false),
+                let (audit, shown, folder) = match entry {
+                    Ok(p) if p.as_os_str() == "-" => (
+                        audit_stdin(&templates, &opts),
+                        STDIN_NAME.to_string(),
+                        false,
+                    ),
+                    Ok(p) => (
+                        audit_file(p, &templates, &opts),
+                        p.display().to_string(),
+                        false,
+                    ),
                     Err((dir, e)) => (
-                        dir,
                         Audit::failed(dir, format!("cannot list folder: {e}")),
+                        dir.display().to_string(),
                         true,
                     ),
-                };
-                let shown = if p.as_os_str() == "-" {
-                    STDIN_NAME.to_string()
-                } else {
-                    p.display().to_string()
                 };
                 let body = render(&audit, &shown, args.format, args.errors_only);
                 let mut fcsv = String::new();

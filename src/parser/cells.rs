@@ -92,7 +92,9 @@ fn fit_runs(
             }
         })
         .collect();
-    match split(&pieces, n, rels) {
+    let result = split(&pieces, n, rels);
+    let complete = !matches!(result, Split::TooMany(_));
+    match result {
         Split::Unique(parts) => {
             let mut cells = Vec::with_capacity(n);
             for (t, ranges) in slots.into_iter().zip(parts) {
@@ -115,20 +117,12 @@ fn fit_runs(
             cells.resize(n, None);
             (cells, Some(NoteKind::Inferred { runs }))
         }
-        Split::Ambiguous(solutions) => (
+        Split::Ambiguous(solutions) | Split::TooMany(solutions) => (
             vec![None; n],
             Some(NoteKind::Unsplit {
                 runs,
                 solutions,
-                complete: true,
-            }),
-        ),
-        Split::TooMany(solutions) => (
-            vec![None; n],
-            Some(NoteKind::Unsplit {
-                runs,
-                solutions,
-                complete: false,
+                complete,
             }),
         ),
     }
