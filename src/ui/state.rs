@@ -313,7 +313,7 @@ impl State {
             .filter(|s| s.end > s.start)
     }
 
-    pub(super) fn select_cell(&mut self, r: &CellRef) {
+    fn select_cell(&mut self, r: &CellRef) {
         if let Some(i) = self.grid().iter().position(|l| matches!(l, GridLine::Row { table, row, .. } if table.as_str() == r.table && *row == r.row)) {
             let col = match &self.grid()[i] {
                 GridLine::Row { columns, .. } => columns.iter().position(|c| *c == r.column).unwrap_or(0),
@@ -323,7 +323,7 @@ impl State {
         }
     }
 
-    pub(super) fn first_row_line(&self) -> usize {
+    fn first_row_line(&self) -> usize {
         self.grid()
             .iter()
             .position(|l| matches!(l, GridLine::Row { .. }))
@@ -486,7 +486,7 @@ impl State {
     }
 
     /// The visible reports after (or, backwards, before) the open one, nearest first.
-    pub(super) fn reports_after(&self, forward: bool) -> Vec<usize> {
+    fn reports_after(&self, forward: bool) -> Vec<usize> {
         let vis = self.visible();
         match (vis.iter().position(|&i| i == self.open), forward) {
             (Some(p), true) => vis[p + 1..].to_vec(),
