@@ -86,8 +86,19 @@ impl Audit {
             .count()
     }
 
+    /// Relations that could not be evaluated because some of their cells could not be read.
+    pub fn unchecked(&self) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == crate::checker::Severity::Unchecked)
+            .count()
+    }
+
     pub fn warnings(&self) -> usize {
-        self.findings.len() - self.errors()
+        self.findings
+            .iter()
+            .filter(|f| f.severity == crate::checker::Severity::Warning)
+            .count()
     }
 
     /// True when the file could not be read or holds no report tables.

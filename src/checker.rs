@@ -1,9 +1,16 @@
 //! Checking a parsed report: the template's relations (errors) and the soft checks (warnings).
 //!
-//! Every relation is evaluated on the numbers as published, a blank cell counting as 0; a
-//! failing relation is an error whatever made it fail. When one cell sits in two or more
-//! failing relations and one value for it satisfies all of them, that cell and value are the
-//! finding's `suggestion`: the likely intended number.
+//! Every relation is evaluated on the numbers as published, a printed blank cell counting as 0.
+//! Three outcomes, because an error finding is an accusation against the body that published
+//! the report:
+//! - `error`: every operand was read and the relation fails: the printed table is inconsistent;
+//! - `unchecked`: an operand could not be read (a row not found, a row short of cells, digits
+//!   that could not be cut into cells): unread is unknown, never 0, so the relation is neither
+//!   passed nor failed, and the finding names the unread cells;
+//! - `warning`: everything else worth a reviewer's look (blank cells, missing rows, …).
+//!
+//! When one cell sits in two or more failing relations and one value for it satisfies all of
+//! them, that cell and value are the finding's `suggestion`: the likely intended number.
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -17,7 +24,10 @@ use crate::text::{Value, format_num};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
+    /// A relation fails on cells that were all read: the printed table is inconsistent.
     Error,
+    /// A relation could not be evaluated: some of its cells could not be read.
+    Unchecked,
     Warning,
 }
 
@@ -25,6 +35,7 @@ impl Severity {
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Error => "error",
+            Severity::Unchecked => "unchecked",
             Severity::Warning => "warning",
         }
     }
@@ -56,6 +67,9 @@ pub struct Finding {
     pub span: Option<Range<usize>>,
     /// For relation findings: how many of `cells` (the first ones) are on the stated side.
     pub stated_cells: usize,
+    /// For unchecked findings: (row key, column key) of the operands that could not be read
+    /// (`cells` holds the ones that were). Empty for every other finding.
+    pub unread: Vec<(Key, Key)>,
 }
 
 impl Finding {
@@ -71,6 +85,15 @@ impl Finding {
             suggestion: None,
             span: None,
             stated_cells: 0,
+            unread: Vec::new(),
+        }
+    }
+
+    /// A relation that could not be evaluated because of the `unread` operands.
+    fn unchecked(rel: &RelationSpec, table: TableKey, message: String) -> Finding {
+        Finding {
+            severity: Severity::Unchecked,
+            ..Finding::warning(rel.id, table, message)
         }
     }
 }
@@ -81,12 +104,12 @@ pub fn check(report: &Report, template: &Template, notes: &[ParseNote]) -> Vec<F
     let found_tables: Vec<TableKey> = report
         .tables
         .iter()
-        .filter(|t| t.found())
+        .filter(|t| t.located())
         .map(|t| t.key)
         .collect();
     for rel in &template.relations {
         if let Some(key) = TableKey::parse(&rel.table)
-            && let Some(table) = report.table(key).filter(|t| t.found())
+            && let Some(table) = report.table(key).filter(|t| t.located())
         {
             check_relation(rel, template.table(key), table, &mut findings);
         }
@@ -95,12 +118,10 @@ pub fn check(report: &Report, template: &Template, notes: &[ParseNote]) -> Vec<F
     structure_checks(report, template, notes, &found_tables, &mut findings);
     cell_checks(report, template, &mut findings);
     active_plausibility(report, &mut findings);
-    // Errors first, each group in the order found (a partition: findings are large to move).
-    let (mut errors, warnings): (Vec<Finding>, Vec<Finding>) = findings
-        .into_iter()
-        .partition(|f| f.severity == Severity::Error);
-    errors.extend(warnings);
-    errors
+    // Errors first, then unchecked relations, then warnings, each group in the order found
+    // (a stable sort on the severity alone).
+    findings.sort_by_key(|f| f.severity);
+    findings
 }
 
 /// A cell's number for the relations: blank, text and absent count as 0.
@@ -129,6 +150,55 @@ fn close(a: f64, b: f64) -> bool {
     (a - b).abs() < 1e-6
 }
 
+/// True when the report should print `row`: every row of a found table except the 2021 split
+/// of （六）其他处理 when the report prints the single 2019 row instead (and it is found).
+fn expected_row(table: &Table, row: &Row) -> bool {
+    row.found()
+        || row.label_span.is_some()
+        || !(row.key.starts_with("other.") && table.row("other").is_some_and(Row::found))
+}
+
+/// The short (Chinese) name of a row, for messages.
+fn short_name<'a>(spec: &'a TableSpec, row: &'a Row) -> &'a str {
+    spec.row(row.key).map_or(row.key, |r| r.short.as_str())
+}
+
+/// "a 14 + b blank" style: how one side of a failing relation was printed, blanks said as
+/// blank (counted as 0) so that a message never claims the report printed a 0.
+fn printed(cell: Option<&crate::report::Cell>) -> String {
+    match cell.map(|c| &c.value) {
+        Some(Value::Blank) => "blank".into(),
+        Some(v) => format_num(v.as_f64()),
+        None => "unread".into(),
+    }
+}
+
+/// The names of the unread cells of an unchecked relation, for its message.
+fn unread_names(unread: &[(Key, Key)], table: &Table, spec: &TableSpec, by_row: bool) -> String {
+    let mut names: Vec<String> = unread
+        .iter()
+        .map(|(r, c)| {
+            if by_row {
+                spec.columns
+                    .iter()
+                    .find(|col| col.key == *c)
+                    .and_then(|col| col.labels.first())
+                    .map_or_else(|| c.to_string(), |l| l.clone())
+            } else {
+                table
+                    .row(r)
+                    .map_or_else(|| r.to_string(), |row| short_name(spec, row).to_string())
+            }
+        })
+        .collect();
+    if names.len() > 4 {
+        let more = names.len() - 3;
+        names.truncate(3);
+        names.push(format!("{more} more"));
+    }
+    names.join(", ")
+}
+
 fn check_relation(rel: &RelationSpec, spec: &TableSpec, table: &Table, out: &mut Vec<Finding>) {
     match rel.for_each {
         ForEach::Column => {
@@ -136,45 +206,85 @@ fn check_relation(rel: &RelationSpec, spec: &TableSpec, table: &Table, out: &mut
                 table
                     .rows
                     .iter()
-                    .filter(|r| r.found() && pats.iter().any(|p| key_matches(p, r.key)))
+                    .filter(|r| {
+                        expected_row(table, r) && pats.iter().any(|p| key_matches(p, r.key))
+                    })
                     .collect()
             };
             let stated = pick(&rel.stated);
             let computed = pick(&rel.computed);
-            // A relation whose stated side is missing from the report cannot be evaluated.
-            let stated_complete = rel.stated.iter().all(|p| {
-                table
-                    .rows
-                    .iter()
-                    .any(|r| r.found() && key_matches(p, r.key))
-            });
-            if !stated_complete || computed.is_empty() {
+            if stated.is_empty() || computed.is_empty() {
                 return;
             }
             for (ci, col) in spec.columns.iter().enumerate() {
-                let sum = |rows: &[&Row]| -> f64 {
+                let label = col.labels.first().map_or(col.key, String::as_str);
+                // Each operand: the row and the index of this column in it; rows without the
+                // column (an optional one) are no operand.
+                let side = |rows: &[&'_ Row]| -> Vec<(usize, usize)> {
                     rows.iter()
-                        .filter_map(|r| column_index(r, ci, col.key).map(|i| num_at(r, i)))
-                        .sum()
+                        .enumerate()
+                        .filter_map(|(k, r)| column_index(r, ci, col.key).map(|i| (k, i)))
+                        .collect()
                 };
-                let (found, expected) = (sum(&stated), sum(&computed));
+                let (s_ops, c_ops) = (side(&stated), side(&computed));
+                if s_ops.is_empty() || c_ops.is_empty() {
+                    continue;
+                }
+                let unread: Vec<(Key, Key)> = s_ops
+                    .iter()
+                    .map(|&(k, i)| (stated[k], i))
+                    .chain(c_ops.iter().map(|&(k, i)| (computed[k], i)))
+                    .filter(|(r, i)| r.cells[*i].is_none())
+                    .map(|(r, _)| (r.key, col.key))
+                    .collect();
+                let read_cells = |rows: &[&Row], ops: &[(usize, usize)]| -> Vec<(Key, Key)> {
+                    ops.iter()
+                        .filter(|&&(k, i)| rows[k].cells[i].is_some())
+                        .map(|&(k, _)| (rows[k].key, col.key))
+                        .collect()
+                };
+                let stated_read = read_cells(&stated, &s_ops);
+                let mut cells = stated_read.clone();
+                cells.extend(read_cells(&computed, &c_ops));
+                if !unread.is_empty() {
+                    let mut f = Finding::unchecked(
+                        rel,
+                        table.key,
+                        format!(
+                            "{label}: not checked, {} cell(s) could not be read: {} ({})",
+                            unread.len(),
+                            unread_names(&unread, table, spec, false),
+                            rel.describe
+                        ),
+                    );
+                    f.stated_cells = stated_read.len();
+                    f.cells = cells;
+                    f.unread = unread;
+                    f.span = stated
+                        .iter()
+                        .find_map(|r| r.cell(col.key))
+                        .map(|c| c.span.clone())
+                        .or_else(|| table.anchor.clone());
+                    out.push(f);
+                    continue;
+                }
+                let sum = |rows: &[&Row], ops: &[(usize, usize)]| -> f64 {
+                    ops.iter().map(|&(k, i)| num_at(rows[k], i)).sum()
+                };
+                let (found, expected) = (sum(&stated, &s_ops), sum(&computed, &c_ops));
                 if close(found, expected) {
                     continue;
                 }
-                let cells: Vec<(Key, Key)> = stated
-                    .iter()
-                    .chain(&computed)
-                    .filter(|r| r.cell(col.key).is_some())
-                    .map(|r| (r.key, col.key))
-                    .collect();
-                let stated_cells = stated.iter().filter(|r| r.cell(col.key).is_some()).count();
                 let stated_names = names(&stated, spec);
+                let stated_shown = match s_ops.as_slice() {
+                    [(k, i)] => printed(stated[*k].cells[*i].as_ref()),
+                    _ => format_num(found),
+                };
                 let computed_names = if computed.len() > 3 {
                     "the result rows".to_string()
                 } else {
                     names(&computed, spec)
                 };
-                let label = col.labels.first().map_or(col.key, String::as_str);
                 out.push(Finding {
                     rule: rel.id,
                     severity: Severity::Error,
@@ -183,17 +293,17 @@ fn check_relation(rel: &RelationSpec, spec: &TableSpec, table: &Table, out: &mut
                         .first()
                         .and_then(|r| r.cell(col.key))
                         .map(|c| c.span.clone()),
+                    stated_cells: stated_read.len(),
                     cells,
                     expected: Some(expected),
                     found: Some(found),
                     message: format!(
-                        "{label}: {stated_names} is {}, but {computed_names} sum to {} ({})",
-                        format_num(found),
+                        "{label}: {stated_names} is {stated_shown}, but {computed_names} sum to {} ({})",
                         format_num(expected),
                         rel.describe
                     ),
                     suggestion: None,
-                    stated_cells,
+                    unread: Vec::new(),
                 });
             }
         }
@@ -201,7 +311,13 @@ fn check_relation(rel: &RelationSpec, spec: &TableSpec, table: &Table, out: &mut
             // Column indexes of the relation's two sides for the last row shape seen: rows of a
             // table mostly share their columns, so the patterns are matched once per shape.
             let mut shape: Option<(&[Key], Vec<usize>, Vec<usize>)> = None;
-            for row in table.rows.iter().filter(|r| r.found()) {
+            // Rows the report prints, read whole or in part; a row not found at all is the
+            // missing_row warning's.
+            for row in table
+                .rows
+                .iter()
+                .filter(|r| r.found() || r.label_span.is_some())
+            {
                 if shape
                     .as_ref()
                     .is_none_or(|(cols, _, _)| !same_keys(cols, &row.columns))
@@ -216,10 +332,45 @@ fn check_relation(rel: &RelationSpec, spec: &TableSpec, table: &Table, out: &mut
                 let Some((_, stated, computed)) = &shape else {
                     continue;
                 };
-                if stated.is_empty()
-                    || computed.is_empty()
-                    || stated.iter().any(|&i| row.cells[i].is_none())
-                {
+                if stated.is_empty() || computed.is_empty() {
+                    continue;
+                }
+                let short = short_name(spec, row);
+                let cells: Vec<(Key, Key)> = stated
+                    .iter()
+                    .chain(computed)
+                    .filter(|&&i| row.cells[i].is_some())
+                    .map(|&i| (row.key, row.columns[i]))
+                    .collect();
+                let stated_read = stated.iter().filter(|&&i| row.cells[i].is_some()).count();
+                let unread: Vec<(Key, Key)> = stated
+                    .iter()
+                    .chain(computed)
+                    .filter(|&&i| row.cells[i].is_none())
+                    .map(|&i| (row.key, row.columns[i]))
+                    .collect();
+                if !unread.is_empty() {
+                    let mut f = Finding::unchecked(
+                        rel,
+                        table.key,
+                        format!(
+                            "{short}: not checked, {} cell(s) could not be read: {} ({})",
+                            unread.len(),
+                            unread_names(&unread, table, spec, true),
+                            rel.describe
+                        ),
+                    );
+                    f.stated_cells = stated_read;
+                    f.cells = cells;
+                    f.unread = unread;
+                    f.span = row
+                        .cells
+                        .iter()
+                        .flatten()
+                        .next()
+                        .map(|c| c.span.clone())
+                        .or_else(|| row.label_span.clone());
+                    out.push(f);
                     continue;
                 }
                 let found: f64 = stated.iter().map(|&i| num_at(row, i)).sum();
@@ -227,13 +378,10 @@ fn check_relation(rel: &RelationSpec, spec: &TableSpec, table: &Table, out: &mut
                 if close(found, expected) {
                     continue;
                 }
-                let cells = stated
-                    .iter()
-                    .chain(computed)
-                    .filter(|&&i| row.cells[i].is_some())
-                    .map(|&i| (row.key, row.columns[i]))
-                    .collect();
-                let short = spec.row(row.key).map_or(row.key, |r| r.short.as_str());
+                let shown = match stated.as_slice() {
+                    [i] => printed(row.cells[*i].as_ref()),
+                    _ => format_num(found),
+                };
                 out.push(Finding {
                     rule: rel.id,
                     severity: Severity::Error,
@@ -243,13 +391,13 @@ fn check_relation(rel: &RelationSpec, spec: &TableSpec, table: &Table, out: &mut
                     expected: Some(expected),
                     found: Some(found),
                     message: format!(
-                        "{short}: 总计 is {}, but its parts sum to {} ({})",
-                        format_num(found),
+                        "{short}: 总计 is {shown}, but its parts sum to {} ({})",
                         format_num(expected),
                         rel.describe
                     ),
                     suggestion: None,
                     stated_cells: stated.len(),
+                    unread: Vec::new(),
                 });
             }
         }
@@ -342,14 +490,17 @@ fn structure_checks(
         }
         let spec = template.table(key);
         if let Some(table) = report.table(key) {
-            for row in table.rows.iter().filter(|r| !r.found()) {
+            // A row whose label was found but whose cells could not be read is explained by
+            // the parser's note and its unchecked relations, not reported missing.
+            for row in table
+                .rows
+                .iter()
+                .filter(|r| !r.found() && r.label_span.is_none())
+            {
                 let rs = spec.row(row.key);
                 // A row the parser found but could not fill is explained by its note.
                 let noted = notes.iter().any(|n| n.table == key && n.row == row.key);
-                if noted
-                    || rs.is_some_and(|r| r.optional)
-                    || (row.key.starts_with("other.") && table.row("other").is_some_and(Row::found))
-                {
+                if noted || rs.is_some_and(|r| r.optional) || !expected_row(table, row) {
                     continue;
                 }
                 let mut f = Finding::warning(

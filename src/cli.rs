@@ -246,6 +246,7 @@ fn broken_pipe_ok(e: io::Error) -> anyhow::Result<i32> {
 #[derive(Debug, Clone, Copy)]
 struct Summary {
     errors: usize,
+    unchecked: usize,
     warnings: usize,
     unreadable: bool,
     /// A folder that could not be listed, not a report.
@@ -256,6 +257,7 @@ impl Summary {
     fn of(a: &Audit, folder: bool) -> Summary {
         Summary {
             errors: a.errors(),
+            unchecked: a.unchecked(),
             warnings: a.warnings(),
             unreadable: a.unreadable(),
             folder,
@@ -268,6 +270,7 @@ struct Totals {
     reports: usize,
     with_errors: usize,
     errors: usize,
+    unchecked: usize,
     warnings: usize,
     unreadable: usize,
     folders: usize,
@@ -281,6 +284,7 @@ impl Totals {
         }
         self.reports += 1;
         self.errors += s.errors;
+        self.unchecked += s.unchecked;
         self.warnings += s.warnings;
         self.with_errors += usize::from(s.errors > 0);
         self.unreadable += usize::from(s.unreadable);
@@ -288,8 +292,13 @@ impl Totals {
 
     fn line(&self) -> String {
         let mut line = format!(
-            "checked {} report(s): {} with errors ({} error(s)), {} warning(s), {} unreadable or without tables",
-            self.reports, self.with_errors, self.errors, self.warnings, self.unreadable
+            "checked {} report(s): {} with errors ({} error(s)), {} relation(s) unchecked, {} warning(s), {} unreadable or without tables",
+            self.reports,
+            self.with_errors,
+            self.errors,
+            self.unchecked,
+            self.warnings,
+            self.unreadable
         );
         if self.folders > 0 {
             line.push_str(&format!("; {} folder(s) not listed", self.folders));

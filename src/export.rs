@@ -93,12 +93,14 @@ struct FindingJ<'a>(&'a Finding);
 impl Serialize for FindingJ<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let f = self.0;
-        let mut m = s.serialize_map(Some(8))?;
+        let mut m = s.serialize_map(Some(10))?;
         m.serialize_entry("rule", &f.rule)?;
         m.serialize_entry("severity", f.severity.as_str())?;
         m.serialize_entry("table", f.table.as_str())?;
         let cells: Vec<[&str; 2]> = f.cells.iter().map(|(r, c)| [*r, *c]).collect();
         m.serialize_entry("cells", &cells)?;
+        let unread: Vec<[&str; 2]> = f.unread.iter().map(|(r, c)| [*r, *c]).collect();
+        m.serialize_entry("unread", &unread)?;
         m.serialize_entry("expected", &Num(f.expected))?;
         m.serialize_entry("found", &Num(f.found))?;
         m.serialize_entry("message", &f.message)?;
@@ -224,7 +226,7 @@ pub fn csv_field(s: &str) -> String {
 }
 
 pub const CELLS_CSV_HEADER: &str = "file,table,row,column,raw,value";
-pub const FINDINGS_CSV_HEADER: &str = "file,rule,severity,table,cells,expected,found,message,suggestion_row,suggestion_column,suggestion_value";
+pub const FINDINGS_CSV_HEADER: &str = "file,rule,severity,table,cells,expected,found,message,suggestion_row,suggestion_column,suggestion_value,unread";
 
 /// Long-format CSV lines, one per cell of every table (absent cells included, empty).
 pub fn cells_csv(a: &Audit, display_path: &str, out: &mut String) {
@@ -259,28 +261,33 @@ pub fn findings_csv(a: &Audit, display_path: &str, out: &mut String) {
     let fmt = |n: Option<f64>| n.map(crate::text::format_num).unwrap_or_default();
     if let Some(e) = &a.error {
         out.push_str(&format!(
-            "{file},unreadable,error,,,,,{},,,\n",
+            "{file},unreadable,error,,,,,{},,,,\n",
             csv_field(e)
         ));
     }
     for f in &a.findings {
-        let cells: Vec<String> = f.cells.iter().map(|(r, c)| format!("{r}/{c}")).collect();
+        let pairs = |v: &[(&str, &str)]| -> String {
+            let v: Vec<String> = v.iter().map(|(r, c)| format!("{r}/{c}")).collect();
+            v.join(" ")
+        };
+        let cells = pairs(&f.cells);
         let (sr, sc, sv) = match &f.suggestion {
             Some(s) => (s.row, s.column, crate::text::format_num(s.value)),
             None => Default::default(),
         };
         out.push_str(&format!(
-            "{file},{},{},{},{},{},{},{},{},{},{}\n",
+            "{file},{},{},{},{},{},{},{},{},{},{},{}\n",
             f.rule,
             f.severity.as_str(),
             f.table.as_str(),
-            csv_field(&cells.join(" ")),
+            csv_field(&cells),
             fmt(f.expected),
             fmt(f.found),
             csv_field(&f.message),
             sr,
             sc,
-            sv
+            sv,
+            csv_field(&pairs(&f.unread))
         ));
     }
 }

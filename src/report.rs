@@ -72,6 +72,14 @@ impl Table {
     pub fn found(&self) -> bool {
         self.rows.iter().any(Row::found)
     }
+
+    /// True when the report prints the table: a row has a cell, or a row's label (or table
+    /// 四's header) was found although its cells could not be read.
+    pub fn located(&self) -> bool {
+        self.rows
+            .iter()
+            .any(|r| r.found() || r.label_span.is_some())
+    }
 }
 
 /// Names one cell of a report.

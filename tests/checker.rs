@@ -279,3 +279,123 @@ fn keys_not_from_the_template_still_get_suggestions() {
         );
     }
 }
+
+/// A consistent table parsed, then changed as the parser leaves what it could not read.
+fn unread_findings(edit: impl FnOnce(&mut gouji::report::Report)) -> Vec<Finding> {
+    let ts = Templates::embedded().unwrap();
+    let t = ts.get("2021").unwrap();
+    let tables = consistent(t, &mut Rng::new(11));
+    let text = render(t, &tables, Layout::B, "测试县人民政府", 2022);
+    let mut parsed = parse_with(PathBuf::from("t.txt"), text, "UTF-8", t);
+    edit(&mut parsed.report);
+    check(&parsed.report, t, &parsed.notes)
+}
+
+fn by_severity(f: &[Finding], s: Severity) -> Vec<(String, Vec<(&'static str, &'static str)>)> {
+    f.iter()
+        .filter(|f| f.severity == s)
+        .map(|f| (f.rule.to_string(), f.unread.clone()))
+        .collect()
+}
+
+#[test]
+fn a_row_not_read_leaves_its_relations_unchecked_never_an_error() {
+    let f = unread_findings(|r| {
+        let t = r.table_mut(TableKey::Applications).unwrap();
+        // The result row is not read at all, and 总计 is off by 5 too: still no accusation.
+        let row = t.row_mut("withheld.third_party").unwrap();
+        row.cells.iter_mut().for_each(|c| *c = None);
+        row.label_span = None;
+        let total = t.row_mut("total").unwrap();
+        let c = total.cells[0].as_mut().unwrap();
+        c.value = gouji::text::Value::Int(c.value.as_f64() as i64 + 5);
+    });
+    // balance and row_total have every operand read and fail: errors. results_sum needs the
+    // unread row: unchecked in every column, although its 自然人 column is off too.
+    assert_eq!(
+        errors(&f),
+        vec![
+            ("balance".to_string(), "total/natural".to_string()),
+            ("row_total".to_string(), "total/total".to_string()),
+        ]
+    );
+    let unchecked = by_severity(&f, Severity::Unchecked);
+    let cols = [
+        "natural",
+        "commercial",
+        "research",
+        "public_interest",
+        "legal_service",
+        "other_org",
+        "total",
+    ];
+    assert_eq!(
+        unchecked,
+        cols.iter()
+            .map(|c| (
+                "results_sum".to_string(),
+                vec![("withheld.third_party", *c)]
+            ))
+            .collect::<Vec<_>>()
+    );
+    let u = f
+        .iter()
+        .find(|f| f.severity == Severity::Unchecked)
+        .unwrap();
+    assert!(u.message.contains("不予公开・第三方权益"), "{}", u.message);
+    assert!(
+        u.message
+            .starts_with("自然人: not checked, 1 cell(s) could not be read")
+    );
+    assert_eq!((u.found, u.expected, &u.suggestion), (None, None, &None));
+    // The row is reported missing as a warning.
+    assert!(
+        f.iter()
+            .any(|f| f.rule == "missing_row" && f.severity == Severity::Warning)
+    );
+    // Findings come errors, then unchecked, then warnings.
+    assert!(f.windows(2).all(|w| w[0].severity <= w[1].severity));
+}
+
+#[test]
+fn a_row_short_of_cells_leaves_its_row_and_column_relations_unchecked() {
+    let f = unread_findings(|r| {
+        let t = r.table_mut(TableKey::Applications).unwrap();
+        let row = t.row_mut("granted").unwrap();
+        row.cells[5] = None;
+        row.cells[6] = None;
+    });
+    assert!(by_severity(&f, Severity::Error).is_empty(), "{f:#?}");
+    assert_eq!(
+        by_severity(&f, Severity::Unchecked),
+        vec![
+            ("results_sum".to_string(), vec![("granted", "other_org")]),
+            ("results_sum".to_string(), vec![("granted", "total")]),
+            (
+                "row_total".to_string(),
+                vec![("granted", "total"), ("granted", "other_org")]
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_printed_blank_counts_as_0_and_is_called_blank() {
+    let f = unread_findings(|r| {
+        let t = r.table_mut(TableKey::Applications).unwrap();
+        let total = t.row_mut("total").unwrap();
+        let c = total.cells[6].as_mut().unwrap();
+        assert!(c.value.as_f64() > 0.0);
+        c.value = gouji::text::Value::Blank;
+    });
+    let e: Vec<&Finding> = f.iter().filter(|f| f.severity == Severity::Error).collect();
+    assert!(!e.is_empty());
+    let rs = e.iter().find(|f| f.rule == "results_sum").unwrap();
+    assert!(
+        rs.message.starts_with("总计: 总计 is blank, but"),
+        "{}",
+        rs.message
+    );
+    assert_eq!(rs.found, Some(0.0));
+    assert!(by_severity(&f, Severity::Unchecked).is_empty());
+}

@@ -313,7 +313,7 @@ fn folders_are_walked_in_path_order_and_a_link_loop_is_named() {
     assert_eq!(code, 2);
     assert!(
         out.ends_with(
-            "checked 5 report(s): 0 with errors (0 error(s)), 0 warning(s), 0 unreadable or \
+            "checked 5 report(s): 0 with errors (0 error(s)), 0 relation(s) unchecked, 0 warning(s), 0 unreadable or \
              without tables; 1 folder(s) not listed\n"
         ),
         "{out}"
@@ -511,5 +511,5 @@ fn a_report_piped_to_standard_input() {
         ),
         "{out}"
     );
-    assert!(out.ends_with("checked 1 report(s): 1 with errors (4 error(s)), 24 warning(s), 0 unreadable or without tables\n"), "{out}");
+    assert!(out.ends_with("checked 1 report(s): 1 with errors (4 error(s)), 0 relation(s) unchecked, 24 warning(s), 0 unreadable or without tables\n"), "{out}");
 }

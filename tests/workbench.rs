@@ -121,7 +121,7 @@ fn wide_screen_shows_three_panes_and_the_mismatch_in_red() {
     );
     assert!(
         text.iter()
-            .any(|l| l.contains("Findings: 4 error(s), 24 warning(s)"))
+            .any(|l| l.contains("Findings: 4 error(s), 0 unchecked, 24 warning(s)"))
     );
     // The raw pane opens on line 342, where （七）总计's 自然人 cell stands, marked as an error line.
     let raw = text

@@ -37,7 +37,11 @@ pub fn draw(f: &mut Frame, s: &State, r: Rect, cfg: &Config) {
                 if a.error.is_some() {
                     b.push_str("no tables ");
                 }
-                b.push_str(&format!("E{} W{}", a.errors(), a.warnings()));
+                b.push_str(&format!("E{} ", a.errors()));
+                if a.unchecked() > 0 {
+                    b.push_str(&format!("U{} ", a.unchecked()));
+                }
+                b.push_str(&format!("W{}", a.warnings()));
                 let c = a
                     .annotations
                     .as_ref()

@@ -567,8 +567,9 @@ fn describe_entry(a: &Audit) -> String {
         ));
     }
     parts.push(format!(
-        "{} error(s), {} warning(s)",
+        "{} error(s), {} unchecked, {} warning(s)",
         a.errors(),
+        a.unchecked(),
         a.warnings()
     ));
     if let Some(e) = &a.annotation_error {

@@ -64,7 +64,13 @@ pub fn draw(f: &mut Frame, s: &State, r: Rect, cfg: &Config) {
     // Severity of each cell: the worst finding naming it.
     let mut severity: BTreeMap<CellRef, Severity> = BTreeMap::new();
     for fi in &a.findings {
-        for (row, col) in &fi.cells {
+        // An unchecked relation marks the cells it could not read, not the ones it could.
+        let named = if fi.severity == Severity::Unchecked {
+            &fi.unread
+        } else {
+            &fi.cells
+        };
+        for (row, col) in named {
             let e = severity
                 .entry(CellRef::new(fi.table, row, col))
                 .or_insert(fi.severity);
@@ -125,6 +131,10 @@ pub fn draw(f: &mut Frame, s: &State, r: Rect, cfg: &Config) {
                     let cref = CellRef::new(*table, row, col);
                     let cell = cells.and_then(|r| r.cell(col));
                     let text = match cell.map(|c| &c.value) {
+                        // Unread (a relation needs it) is unknown, not absent.
+                        None if severity.get(&cref) == Some(&Severity::Unchecked) => {
+                            "?".to_string()
+                        }
                         None => "-".to_string(),
                         Some(Value::Blank) => ".".to_string(),
                         Some(Value::Text(t)) => t.clone(),
@@ -134,6 +144,7 @@ pub fn draw(f: &mut Frame, s: &State, r: Rect, cfg: &Config) {
                     let mut style = match severity.get(&cref) {
                         Some(Severity::Error) => cfg.theme.error_cell(),
                         Some(Severity::Warning) => cfg.theme.warning_cell(),
+                        Some(Severity::Unchecked) => cfg.theme.unchecked_cell(),
                         None if cell.is_none()
                             || matches!(cell.map(|c| &c.value), Some(Value::Blank)) =>
                         {
@@ -169,7 +180,8 @@ pub fn draw(f: &mut Frame, s: &State, r: Rect, cfg: &Config) {
     let mut lines = vec![Line::styled(
         fit_width(
             &format!(
-                "Findings: {errors} error(s), {} warning(s)   n/N: next/previous",
+                "Findings: {errors} error(s), {} unchecked, {} warning(s)   n/N: next/previous",
+                a.unchecked(),
                 a.warnings()
             ),
             w,
@@ -187,6 +199,7 @@ pub fn draw(f: &mut Frame, s: &State, r: Rect, cfg: &Config) {
                     .fg(cfg.theme.error)
                     .add_modifier(Modifier::BOLD),
             ),
+            Severity::Unchecked => ("U ", cfg.theme.unchecked_cell()),
             Severity::Warning => ("W ", Style::new().fg(cfg.theme.warning)),
         };
         let mut text = format!("{}: {}", fi.rule, fi.message);

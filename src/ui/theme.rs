@@ -9,6 +9,7 @@ use serde::Deserialize;
 pub struct ThemeConfig {
     pub error: Option<String>,
     pub warning: Option<String>,
+    pub unchecked: Option<String>,
     pub corrected: Option<String>,
     pub accent: Option<String>,
     pub dim: Option<String>,
@@ -18,6 +19,8 @@ pub struct ThemeConfig {
 pub struct Theme {
     pub error: Color,
     pub warning: Color,
+    /// Cells a relation needs that could not be read.
+    pub unchecked: Color,
     pub corrected: Color,
     pub accent: Color,
     pub dim: Color,
@@ -28,6 +31,7 @@ impl Default for Theme {
         Theme {
             error: Color::Red,
             warning: Color::Yellow,
+            unchecked: Color::Magenta,
             corrected: Color::Cyan,
             accent: Color::Blue,
             dim: Color::DarkGray,
@@ -50,6 +54,7 @@ impl Theme {
         Ok(Theme {
             error: pick("error", &c.error, d.error)?,
             warning: pick("warning", &c.warning, d.warning)?,
+            unchecked: pick("unchecked", &c.unchecked, d.unchecked)?,
             corrected: pick("corrected", &c.corrected, d.corrected)?,
             accent: pick("accent", &c.accent, d.accent)?,
             dim: pick("dim", &c.dim, d.dim)?,
@@ -62,6 +67,10 @@ impl Theme {
 
     pub fn warning_cell(&self) -> Style {
         Style::new().fg(self.warning)
+    }
+
+    pub fn unchecked_cell(&self) -> Style {
+        Style::new().fg(self.unchecked)
     }
 
     pub fn corrected_cell(&self) -> Style {

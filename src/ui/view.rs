@@ -298,7 +298,13 @@ fn marked_lines(a: &Audit) -> Marks {
     };
     // Blank-cell warnings name most empty cells of a sparse table: marking their lines would
     // drown the mismatches.
-    for f in a.findings.iter().filter(|f| f.rule != "blank_cells") {
+    // An unchecked relation's read cells are not in question: only its unread ones, which
+    // have no place in the text.
+    for f in a
+        .findings
+        .iter()
+        .filter(|f| f.rule != "blank_cells" && f.severity != Severity::Unchecked)
+    {
         for (row, col) in &f.cells {
             if let Some(c) = report.table(f.table).and_then(|t| t.cell(row, col)) {
                 if c.span.end <= c.span.start {
@@ -307,7 +313,7 @@ fn marked_lines(a: &Audit) -> Marks {
                 let line = report.line_col(c.span.start).0 - 1;
                 match f.severity {
                     Severity::Error => err.insert(line),
-                    Severity::Warning => warn.insert(line),
+                    Severity::Warning | Severity::Unchecked => warn.insert(line),
                 };
                 spans.push((c.span.clone(), f.severity));
             }
