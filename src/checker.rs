@@ -150,14 +150,6 @@ fn close(a: f64, b: f64) -> bool {
     (a - b).abs() < 1e-6
 }
 
-/// True when the report should print `row`: every row of a found table except the 2021 split
-/// of （六）其他处理 when the report prints the single 2019 row instead (and it is found).
-fn expected_row(table: &Table, row: &Row) -> bool {
-    row.found()
-        || row.label_span.is_some()
-        || !(row.key.starts_with("other.") && table.row("other").is_some_and(Row::found))
-}
-
 /// The short (Chinese) name of a row, for messages.
 fn short_name<'a>(spec: &'a TableSpec, row: &'a Row) -> &'a str {
     spec.row(row.key).map_or(row.key, |r| r.short.as_str())
@@ -206,14 +198,14 @@ fn check_relation(rel: &RelationSpec, spec: &TableSpec, table: &Table, out: &mut
                 table
                     .rows
                     .iter()
-                    .filter(|r| {
-                        expected_row(table, r) && pats.iter().any(|p| key_matches(p, r.key))
-                    })
+                    .filter(|r| table.expects(r) && pats.iter().any(|p| key_matches(p, r.key)))
                     .collect()
             };
             let stated = pick(&rel.stated);
             let computed = pick(&rel.computed);
-            if stated.is_empty() || computed.is_empty() {
+            // A table of which no cell was read has nothing to check down its columns: its
+            // unread rows are named by their own notes and row relations.
+            if stated.is_empty() || computed.is_empty() || !table.found() {
                 return;
             }
             for (ci, col) in spec.columns.iter().enumerate() {
@@ -500,7 +492,7 @@ fn structure_checks(
                 let rs = spec.row(row.key);
                 // A row the parser found but could not fill is explained by its note.
                 let noted = notes.iter().any(|n| n.table == key && n.row == row.key);
-                if noted || rs.is_some_and(|r| r.optional) || !expected_row(table, row) {
+                if noted || rs.is_some_and(|r| r.optional) || !table.expects(row) {
                     continue;
                 }
                 let mut f = Finding::warning(
@@ -541,6 +533,20 @@ fn structure_checks(
                     n.row
                 ),
             ),
+            NoteKind::TableInferred { runs } => (
+                "inferred_split",
+                format!(
+                    "row {}: cells split from digits printed without separators ({runs}); the row's own arithmetic allows several cuts, the table's column relations only this one; check them against the source",
+                    n.row
+                ),
+            ),
+            NoteKind::Forced { runs } => (
+                "forced_split",
+                format!(
+                    "row {}: digits printed without separators ({runs}) have only one cut into its cells (it does not add up); read as printed, check them against the source",
+                    n.row
+                ),
+            ),
             NoteKind::Unsplit {
                 runs,
                 complete: false,
@@ -548,7 +554,7 @@ fn structure_checks(
             } => (
                 "unsplit_digits",
                 format!(
-                    "row {}: digits printed without separators ({runs}) can be cut into its cells in too many ways to try them all; cells left empty",
+                    "row {}: digits printed without separators ({runs}) can be cut into its cells in too many ways to try them all; cells left unread",
                     n.row
                 ),
             ),
@@ -557,14 +563,14 @@ fn structure_checks(
             } => (
                 "unsplit_digits",
                 format!(
-                    "row {}: digits printed without separators ({runs}) cannot be split into its cells consistently; cells left empty",
+                    "row {}: digits printed without separators ({runs}) cannot be split into its cells consistently; cells left unread",
                     n.row
                 ),
             ),
             NoteKind::Unsplit { runs, .. } => (
                 "unsplit_digits",
                 format!(
-                    "row {}: digits printed without separators ({runs}) can be split into its cells in more than one way; cells left empty",
+                    "row {}: digits printed without separators ({runs}) can be split into its cells in more than one way that adds up; the cells those readings disagree on are left unread",
                     n.row
                 ),
             ),

@@ -68,6 +68,14 @@ impl Table {
         self.row(row)?.cell(column)
     }
 
+    /// True when the report should print `row`: every row but the 2021 split of （六）其他处理
+    /// when the report prints the single 2019 row instead (and it is found).
+    pub fn expects(&self, row: &Row) -> bool {
+        row.found()
+            || row.label_span.is_some()
+            || !(row.key.starts_with("other.") && self.row("other").is_some_and(Row::found))
+    }
+
     /// True when at least one row of the table has a cell.
     pub fn found(&self) -> bool {
         self.rows.iter().any(Row::found)

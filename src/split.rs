@@ -52,34 +52,32 @@ fn digit_value(c: char) -> u32 {
     }
 }
 
+/// Every way (up to `max`) to split `pieces` into exactly `n` cells satisfying every
+/// relation in `rels`, and whether the search saw them all: `complete` is false when it
+/// stopped at `max` readings or after [`LIMIT`] steps.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Readings {
+    /// For each reading, for each piece, the byte ranges of the cells it becomes.
+    pub found: Vec<Vec<Vec<Range<usize>>>>,
+    pub complete: bool,
+}
+
+/// Up to `max` splits of `pieces` into exactly `n` cells satisfying every relation in `rels`
+/// (with no relations: every way the pieces can be cut into `n` cells).
+pub fn readings(pieces: &[Piece], n: usize, rels: &[RowRelation], max: usize) -> Readings {
+    let mut search = Search::new(pieces, n, rels, max);
+    search.piece(0);
+    let complete = search.steps <= LIMIT && search.found.len() <= max;
+    search.found.truncate(max);
+    Readings {
+        found: search.found,
+        complete,
+    }
+}
+
 /// Splits `pieces` into exactly `n` cells satisfying every relation in `rels`.
 pub fn split(pieces: &[Piece], n: usize, rels: &[RowRelation]) -> Split {
-    let width = |p: &Piece| if let Piece::Run(d, _) = p { d.len() } else { 1 };
-    let fewest = |p: &Piece| width(p).div_ceil(MAX_CELL_DIGITS);
-    let mut search = Search {
-        pieces,
-        n,
-        rels,
-        min_rest: (0..=pieces.len())
-            .map(|i| pieces[i..].iter().map(fewest).sum())
-            .collect(),
-        max_rest: (0..=pieces.len())
-            .map(|i| pieces[i..].iter().map(width).sum())
-            .collect(),
-        closing: (0..n)
-            .map(|k| {
-                rels.iter()
-                    .enumerate()
-                    .filter(|(_, (s, c))| c.iter().chain([s]).max() == Some(&k))
-                    .map(|(r, _)| r)
-                    .collect()
-            })
-            .collect(),
-        current: Vec::new(),
-        values: Vec::new(),
-        found: Vec::new(),
-        steps: 0,
-    };
+    let mut search = Search::new(pieces, n, rels, 1);
     search.piece(0);
     if search.steps > LIMIT && search.found.len() < 2 {
         return Split::TooMany(search.found.len());
@@ -90,8 +88,42 @@ pub fn split(pieces: &[Piece], n: usize, rels: &[RowRelation]) -> Split {
     }
 }
 
-/// A depth-first search over the ways to cut the pieces; stops at the second solution.
+impl<'a> Search<'a> {
+    /// A search that stops once it has found more than `max` readings.
+    fn new(pieces: &'a [Piece], n: usize, rels: &'a [RowRelation], max: usize) -> Search<'a> {
+        let width = |p: &Piece| if let Piece::Run(d, _) = p { d.len() } else { 1 };
+        let fewest = |p: &Piece| width(p).div_ceil(MAX_CELL_DIGITS);
+        Search {
+            max,
+            pieces,
+            n,
+            rels,
+            min_rest: (0..=pieces.len())
+                .map(|i| pieces[i..].iter().map(fewest).sum())
+                .collect(),
+            max_rest: (0..=pieces.len())
+                .map(|i| pieces[i..].iter().map(width).sum())
+                .collect(),
+            closing: (0..n)
+                .map(|k| {
+                    rels.iter()
+                        .enumerate()
+                        .filter(|(_, (s, c))| c.iter().chain([s]).max() == Some(&k))
+                        .map(|(r, _)| r)
+                        .collect()
+                })
+                .collect(),
+            current: Vec::new(),
+            values: Vec::new(),
+            found: Vec::new(),
+            steps: 0,
+        }
+    }
+}
+
+/// A depth-first search over the ways to cut the pieces; stops once it has more than `max`.
 struct Search<'a> {
+    max: usize,
     pieces: &'a [Piece],
     n: usize,
     rels: &'a [RowRelation],
@@ -110,7 +142,7 @@ struct Search<'a> {
 
 impl Search<'_> {
     fn piece(&mut self, i: usize) {
-        if self.steps > LIMIT || self.found.len() > 1 {
+        if self.steps > LIMIT || self.found.len() > self.max {
             return;
         }
         let have = self.values.len();
@@ -176,7 +208,7 @@ impl Search<'_> {
             (digits.len() - from).min(MAX_CELL_DIGITS)
         };
         for len in 1..=max_len {
-            if self.steps > LIMIT || self.found.len() > 1 {
+            if self.steps > LIMIT || self.found.len() > self.max {
                 return;
             }
             // Cells after this one: what is left of the run, then the pieces after it.

@@ -476,14 +476,14 @@ fn a_long_digit_run_is_named_and_does_not_stall_the_batch() {
         out.contains(&format!(
             "web.txt:2:1: warning[unsplit_digits]: applications: row new: digits printed without \
              separators ({digits}) can be cut into its cells in too many ways to try them all; \
-             cells left empty"
+             cells left unread"
         )),
         "{out}"
     );
     assert!(
         out.contains(&format!(
             "warning[unsplit_digits]: review: row reconsideration: digits printed without \
-             separators ({}) cannot be split into its cells consistently; cells left empty",
+             separators ({}) cannot be split into its cells consistently; cells left unread",
             "2".repeat(40)
         )),
         "{out}"

@@ -12,6 +12,7 @@
 mod cells;
 mod review;
 mod rows;
+mod solve;
 mod title;
 
 use std::ops::Range;
@@ -25,7 +26,7 @@ use crate::text::fold_label;
 use crate::tokenize::{Kind, Token, tokenize};
 
 use review::align_header_row;
-use rows::{TableIndex, align_labelled_rows};
+use rows::{Record, TableIndex, align_labelled_rows};
 use title::{dominant_year, title_metadata};
 
 /// Something the parser noticed about the layout that the reviewer should know.
@@ -44,6 +45,12 @@ pub enum NoteKind {
     CellCount { found: usize, expected: usize },
     /// Cells were split from digits printed without separators; `runs` is what was printed.
     Inferred { runs: String },
+    /// The row's own arithmetic left several cuts of its digits open; the table's column
+    /// relations chose one.
+    TableInferred { runs: String },
+    /// No cut of the digits adds up, but only one cut fits the row's cells (as many digits
+    /// as cells): read as printed, for the checker to report what does not add up.
+    Forced { runs: String },
     /// Digits printed without separators could not be split into cells (`solutions` ways
     /// add up; 0 means none does). `complete` is false when there were too many ways to cut
     /// the runs to try them all: `solutions` is then what was met before the search stopped.
@@ -134,6 +141,7 @@ fn parse_text(
         .into_iter()
         .map(|k| TableIndex::new(k, template.table(k)))
         .collect();
+    let mut rec = Record::new(&mut notes);
     align_labelled_rows(
         &report.text,
         &tokens,
@@ -141,8 +149,21 @@ fn parse_text(
         &indexes,
         &template.relations,
         &mut tables,
-        &mut notes,
+        &mut rec,
     );
+    let pending = std::mem::take(&mut rec.pending);
+    if !pending.is_empty() {
+        let keys = [TableKey::Active, TableKey::Applications];
+        let specs = keys.map(|k| template.table(k));
+        solve::solve(
+            &mut tables[..2],
+            &keys,
+            &specs,
+            &template.relations,
+            pending,
+            &mut notes,
+        );
+    }
     align_header_row(
         &report.text,
         &tokens,

@@ -78,8 +78,9 @@ pub(super) fn align_header_row(
         row_rels.extend(row_relations(rels, key, &r.columns, offset));
         offset += r.columns.len();
     }
-    let (cells, note) = fit(text, slots, n, &row_rels);
-    if let Some(kind) = note {
+    // Table 四 has no column relations: readings its own arithmetic leaves open stay open.
+    let fitted = fit(text, slots, n, &row_rels);
+    if let Some(kind) = fitted.note {
         let row = table.rows.first().map_or("", |r| r.key);
         notes.push(ParseNote {
             table: key,
@@ -88,7 +89,7 @@ pub(super) fn align_header_row(
             kind,
         });
     }
-    let mut it = cells.into_iter();
+    let mut it = fitted.cells.into_iter();
     for row in &mut table.rows {
         for c in row.cells.iter_mut() {
             *c = it.next().flatten();

@@ -4,6 +4,7 @@
 use std::ops::Range;
 
 use super::cells::{fit, row_relations};
+use super::solve::Pending;
 use super::{MAX_LABEL_BYTES, NoteKind, ParseNote};
 use crate::report::Table;
 use crate::template::{
@@ -92,6 +93,25 @@ fn whole_line_of_values(text: &str, run: &[Token]) -> bool {
         && trim_space(&text[last.span.end..line_end]).is_empty()
 }
 
+/// What the walk records beside the cells: the notes for the reviewer, the rows whose
+/// readings the table's column relations must choose between, and the rows a gapped label
+/// filled (which a better label met later takes over).
+pub(super) struct Record<'a> {
+    pub notes: &'a mut Vec<ParseNote>,
+    pub pending: Vec<Pending>,
+    gapped: Vec<(usize, usize)>,
+}
+
+impl<'a> Record<'a> {
+    pub(super) fn new(notes: &'a mut Vec<ParseNote>) -> Self {
+        Record {
+            notes,
+            pending: Vec::new(),
+            gapped: Vec::new(),
+        }
+    }
+}
+
 pub(super) fn align_labelled_rows(
     text: &str,
     tokens: &[Token],
@@ -99,15 +119,13 @@ pub(super) fn align_labelled_rows(
     indexes: &[TableIndex],
     rels: &[RelationSpec],
     tables: &mut [Table],
-    notes: &mut Vec<ParseNote>,
+    rec: &mut Record,
 ) {
     let mut prefolded = prefolded.into_iter().peekable();
     let mut started = vec![false; indexes.len()];
     let mut open: Option<Open> = None;
     // The latest line of values seen while no row was open.
     let mut orphans: Vec<Token> = Vec::new();
-    // Rows filled from a gapped label: a better label met later takes them over.
-    let mut gapped: Vec<(usize, usize)> = Vec::new();
     for (ti, tok) in tokens.iter().enumerate() {
         // Digits glued right after the text: web text, where short labels ("规章") end
         // runs of header text.
@@ -122,7 +140,7 @@ pub(super) fn align_labelled_rows(
                     // Narrative, or web text whose headers and labels run together: only its
                     // end can be a row label ("…其他一、本年新收政府信息公开申请数量").
                     if open.as_ref().is_some_and(|o| !o.slots.is_empty()) {
-                        finish(open.take(), text, indexes, rels, tables, notes, &mut gapped);
+                        finish(open.take(), text, indexes, rels, tables, rec);
                     }
                     orphans.clear();
                     for (i, idx) in indexes.iter().enumerate() {
@@ -139,7 +157,7 @@ pub(super) fn align_labelled_rows(
                     let rows = Candidates {
                         indexes,
                         started: &started,
-                        gapped: &gapped,
+                        gapped: &rec.gapped,
                         tables,
                         min_suffix,
                     };
@@ -163,18 +181,18 @@ pub(super) fn align_labelled_rows(
                 let rows = Candidates {
                     indexes,
                     started: &started,
-                    gapped: &gapped,
+                    gapped: &rec.gapped,
                     tables,
                     min_suffix,
                 };
                 if let Some((found, span)) = find_row(s, folded, tok.span.start, &rows) {
-                    finish(open.take(), text, indexes, rels, tables, notes, &mut gapped);
+                    finish(open.take(), text, indexes, rels, tables, rec);
                     open = Some(Open::new(found, span, std::mem::take(&mut orphans)));
                 } else if open
                     .as_ref()
                     .is_some_and(|o| !o.slots.is_empty() || !o.above.is_empty())
                 {
-                    finish(open.take(), text, indexes, rels, tables, notes, &mut gapped);
+                    finish(open.take(), text, indexes, rels, tables, rec);
                 }
             }
             Kind::Value | Kind::Blank | Kind::Run => match open.as_mut() {
@@ -192,7 +210,7 @@ pub(super) fn align_labelled_rows(
                         )
                         && !same_line(text, o.slots[0].span.start, tok.span.start) =>
                 {
-                    finish(open.take(), text, indexes, rels, tables, notes, &mut gapped);
+                    finish(open.take(), text, indexes, rels, tables, rec);
                     orphans = vec![tok.clone()];
                 }
                 Some(o) => o.slots.push(tok.clone()),
@@ -209,12 +227,12 @@ pub(super) fn align_labelled_rows(
             Kind::Break => {
                 orphans.clear();
                 if open.as_ref().is_some_and(|o| !o.slots.is_empty()) {
-                    finish(open.take(), text, indexes, rels, tables, notes, &mut gapped);
+                    finish(open.take(), text, indexes, rels, tables, rec);
                 }
             }
         }
     }
-    finish(open.take(), text, indexes, rels, tables, notes, &mut gapped);
+    finish(open.take(), text, indexes, rels, tables, rec);
 }
 
 /// Finds the row a text token names. Tries the whole text, then runs of its space-separated
@@ -309,10 +327,14 @@ fn finish(
     indexes: &[TableIndex],
     rels: &[RelationSpec],
     tables: &mut [Table],
-    notes: &mut Vec<ParseNote>,
-    gapped: &mut Vec<(usize, usize)>,
+    rec: &mut Record,
 ) {
     let Some(mut o) = open else { return };
+    let Record {
+        notes,
+        pending,
+        gapped,
+    } = rec;
     let row = &mut tables[o.table].rows[o.row];
     let expected = row.columns.len();
     if o.slots.is_empty() && o.above.len() == expected && whole_line_of_values(text, &o.above) {
@@ -333,7 +355,7 @@ fn finish(
     } else {
         Vec::new()
     };
-    let (cells, note) = fit(text, o.slots, expected, &row_rels);
+    let fitted = fit(text, o.slots, expected, &row_rels);
     let slot = (o.table, o.row);
     if let Some(k) = gapped.iter().position(|g| *g == slot) {
         // A better label for a row a gapped one filled: the row is read from it instead.
@@ -351,7 +373,7 @@ fn finish(
             },
         });
     }
-    if let Some(kind) = note {
+    if let Some(kind) = fitted.note {
         notes.push(ParseNote {
             table: key,
             row: row.key,
@@ -359,6 +381,15 @@ fn finish(
             kind,
         });
     }
-    row.cells = cells;
-    row.label_span = Some(o.label);
+    row.cells = fitted.cells;
+    row.label_span = Some(o.label.clone());
+    pending.retain(|p| (p.table, p.row) != slot);
+    if !fitted.readings.is_empty() {
+        pending.push(Pending {
+            table: o.table,
+            row: o.row,
+            label: o.label,
+            readings: fitted.readings,
+        });
+    }
 }
