@@ -38,6 +38,12 @@ impl Row {
         self.cells.iter().any(Option::is_some)
     }
 
+    /// True when the report prints the row: it has a cell, or its label was found although
+    /// its cells could not be read.
+    pub fn located(&self) -> bool {
+        self.found() || self.label_span.is_some()
+    }
+
     pub fn cell(&self, column: &str) -> Option<&Cell> {
         let i = self.columns.iter().position(|c| *c == column)?;
         self.cells[i].as_ref()

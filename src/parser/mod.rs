@@ -152,18 +152,6 @@ fn parse_text(
         &mut rec,
     );
     let pending = std::mem::take(&mut rec.pending);
-    if !pending.is_empty() {
-        let keys = [TableKey::Active, TableKey::Applications];
-        let specs = keys.map(|k| template.table(k));
-        solve::solve(
-            &mut tables[..2],
-            &keys,
-            &specs,
-            &template.relations,
-            pending,
-            &mut notes,
-        );
-    }
     align_header_row(
         &report.text,
         &tokens,
@@ -182,7 +170,19 @@ fn parse_text(
         let spec = template.table(key);
         table
             .rows
-            .retain(|r| r.found() || spec.row(r.key).is_none_or(|s| !s.optional));
+            .retain(|r| r.located() || spec.row(r.key).is_none_or(|s| !s.optional));
+    }
+    if !pending.is_empty() {
+        let keys = [TableKey::Active, TableKey::Applications];
+        let specs = keys.map(|k| template.table(k));
+        solve::solve(
+            &mut tables[..2],
+            &keys,
+            &specs,
+            &template.relations,
+            pending,
+            &mut notes,
+        );
     }
     report.tables = tables;
     Parsed { report, notes }

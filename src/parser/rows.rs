@@ -383,11 +383,11 @@ fn finish(
     }
     row.cells = fitted.cells;
     row.label_span = Some(o.label.clone());
-    pending.retain(|p| (p.table, p.row) != slot);
+    pending.retain(|p| (p.table, p.row) != (o.table, row.key));
     if !fitted.readings.is_empty() {
         pending.push(Pending {
             table: o.table,
-            row: o.row,
+            row: row.key,
             label: o.label,
             readings: fitted.readings,
         });

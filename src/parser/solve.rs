@@ -10,14 +10,14 @@ use std::ops::Range;
 
 use super::{NoteKind, ParseNote};
 use crate::report::{Cell, Table};
-use crate::template::{ForEach, RelationSpec, TableKey, TableSpec, key_matches};
+use crate::template::{ForEach, Key, RelationSpec, TableKey, TableSpec, key_matches};
 
 /// A row left unread because its own arithmetic admits several readings.
 #[derive(Debug)]
 pub(super) struct Pending {
-    /// Index of the table (in the parser's table order) and of the row in it.
+    /// Index of the table (in the parser's table order) and the row's key.
     pub table: usize,
-    pub row: usize,
+    pub row: Key,
     /// The label the row was read from: a row read again later is no longer pending.
     pub label: Range<usize>,
     pub readings: Vec<Vec<Option<Cell>>>,
@@ -46,23 +46,29 @@ pub(super) fn solve(
     notes: &mut [ParseNote],
 ) {
     for (ti, table) in tables.iter_mut().enumerate() {
-        let open: Vec<&Pending> = pending
+        // (row index, pending): rows read again since are no longer open.
+        let open: Vec<(usize, &Pending)> = pending
             .iter()
-            .filter(|p| {
-                p.table == ti
-                    && table.rows[p.row].label_span.as_ref() == Some(&p.label)
-                    && table.rows[p.row].cells.iter().all(Option::is_none)
+            .filter(|p| p.table == ti)
+            .filter_map(|p| {
+                let ri = table.rows.iter().position(|r| r.key == p.row)?;
+                let row = &table.rows[ri];
+                (row.label_span.as_ref() == Some(&p.label) && !row.found()).then_some((ri, p))
             })
             .collect();
         if open.is_empty() {
             continue;
         }
         let constraints = constraints(table, keys[ti], specs[ti], rels, &open);
-        let (solutions, complete) = search(&open, &constraints);
+        let (solutions, complete) = if constraints.is_empty() {
+            (Vec::new(), false)
+        } else {
+            search(&open, &constraints)
+        };
         if let ([one], true) = (solutions.as_slice(), complete) {
-            for (p, &k) in open.iter().zip(one) {
-                table.rows[p.row].cells = p.readings[k].clone();
-                let key = table.rows[p.row].key;
+            for (&(ri, p), &k) in open.iter().zip(one) {
+                table.rows[ri].cells = p.readings[k].clone();
+                let key = table.rows[ri].key;
                 for n in notes
                     .iter_mut()
                     .filter(|n| n.table == keys[ti] && n.row == key)
@@ -75,13 +81,13 @@ pub(super) fn solve(
             continue;
         }
         // No single reading: read what every candidate agrees on.
-        for (pi, p) in open.iter().enumerate() {
+        for (pi, &(ri, p)) in open.iter().enumerate() {
             let candidates: Vec<&Vec<Option<Cell>>> = if complete && !solutions.is_empty() {
                 solutions.iter().map(|s| &p.readings[s[pi]]).collect()
             } else {
                 p.readings.iter().collect()
             };
-            let row = &mut table.rows[p.row];
+            let row = &mut table.rows[ri];
             for (ci, cell) in row.cells.iter_mut().enumerate() {
                 let first = candidates[0][ci].as_ref();
                 if candidates.iter().all(|c| c[ci].as_ref() == first) {
@@ -99,7 +105,7 @@ fn constraints(
     key: TableKey,
     spec: &TableSpec,
     rels: &[RelationSpec],
-    open: &[&Pending],
+    open: &[(usize, &Pending)],
 ) -> Vec<Constraint> {
     let mut out = Vec::new();
     for rel in rels
@@ -122,7 +128,7 @@ fn constraints(
                         continue;
                     };
                     operands += 1;
-                    if let Some(pi) = open.iter().position(|p| p.row == ri) {
+                    if let Some(pi) = open.iter().position(|(r, _)| *r == ri) {
                         c.terms.push((pi, i, sign));
                     } else if let Some(cell) = &row.cells[i] {
                         c.constant += sign * cell.value.as_f64();
@@ -141,7 +147,8 @@ fn constraints(
 
 /// Every choice of one reading per open row satisfying all constraints (up to
 /// [`MAX_SOLUTIONS`]), and whether the search saw them all.
-fn search(open: &[&Pending], constraints: &[Constraint]) -> (Vec<Vec<usize>>, bool) {
+fn search(open: &[(usize, &Pending)], constraints: &[Constraint]) -> (Vec<Vec<usize>>, bool) {
+    let open: Vec<&Pending> = open.iter().map(|(_, p)| *p).collect();
     // Constraints checked as soon as their last open row is chosen.
     let mut closing: Vec<Vec<usize>> = vec![Vec::new(); open.len()];
     for (ci, c) in constraints.iter().enumerate() {
@@ -190,7 +197,7 @@ fn search(open: &[&Pending], constraints: &[Constraint]) -> (Vec<Vec<usize>>, bo
         }
     }
     let mut s = S {
-        open,
+        open: &open,
         constraints,
         closing,
         chosen: Vec::with_capacity(open.len()),
