@@ -1,7 +1,8 @@
 //! Review annotations: one TOML file per report holding status, notes and cell corrections.
 //!
 //! Files sit beside the report as `<report file name>.gouji.toml`, or in an annotations
-//! directory. Every change is written at once and atomically (temp file in the same directory,
+//! directory named after the report's path below the folder it was found in ([`store`]). A
+//! correction applies only while its cell still holds the value it was made on. Every change is written at once and atomically (temp file in the same directory,
 //! fsync, rename). Before writing, the file on disk is compared with what was last read: if
 //! another instance changed it meanwhile, the change is re-applied on top of the disk version
 //! instead of overwriting it. A file that cannot be parsed is reported and never overwritten.
@@ -13,8 +14,11 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::report::{Cell, CellRef, Report};
-use crate::template::TableKey;
+use crate::template::{TableKey, Template};
+
+pub mod store;
 use crate::text::{Value, parse_value};
+pub use store::AnnotationStore;
 
 pub const SCHEMA: u32 = 1;
 
@@ -212,18 +216,32 @@ pub enum AnnotationError {
     },
 }
 
-/// Where the annotations of `report` live.
-pub fn annotation_path(report: &Path, dir: Option<&Path>) -> PathBuf {
-    let name = format!(
-        "{}.gouji.toml",
-        report
-            .file_name()
-            .map_or_else(|| "report".into(), |n| n.to_string_lossy())
-    );
-    match dir {
-        Some(d) => d.join(name),
+/// Where the annotations of `report` live. Beside it: `<file name>.gouji.toml`. Under `dir`:
+/// the report's path relative to `root` (the folder given on the command line it was found
+/// in), mirrored as subfolders, so two reports of one root never share a file; without a root
+/// (a report given as a file), or when `report` is not plainly under it, its file name.
+pub fn annotation_path(report: &Path, root: Option<&Path>, dir: Option<&Path>) -> PathBuf {
+    let name = report
+        .file_name()
+        .map_or_else(|| "report".into(), |n| n.to_os_string());
+    let mut path = match dir {
+        Some(d) => match root.and_then(|r| report.strip_prefix(r).ok()) {
+            Some(rel) if is_plain(rel) => d.join(rel),
+            _ => d.join(name),
+        },
         None => report.with_file_name(name),
-    }
+    };
+    path.as_mut_os_string().push(".gouji.toml");
+    path
+}
+
+/// True for a relative path of plain names only (no `..`, no root): safe to mirror under the
+/// annotations directory.
+pub(crate) fn is_plain(rel: &Path) -> bool {
+    rel.components().next().is_some()
+        && rel
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)))
 }
 
 /// The annotation file as read: its parsed content and the exact text, to detect later changes.
@@ -383,14 +401,75 @@ pub fn now_rfc3339() -> String {
     )
 }
 
-/// Applies the corrections to a parsed report, returning the corrected copy and, per corrected
-/// cell, the parsed original (`None` when the report had no such cell).
+/// A saved correction that is not applied: its cell no longer holds the value it was made on
+/// (the report was replaced, or is parsed differently now). It stays in the file untouched.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StaleCorrection {
+    pub cell: CellRef,
+    /// The cell's labels from the template, "(七)总计 / 自然人" (keys when the template has none).
+    pub label: String,
+    /// The cell's text when the correction was made ([`CellEntry::parsed`]).
+    pub parsed: String,
+    /// The cell's text in the report now ("" for blank or absent).
+    pub now: String,
+    pub corrected: String,
+}
+
+impl StaleCorrection {
+    /// One line for the reviewer: which cell, what the correction was made on, what is there now.
+    pub fn message(&self) -> String {
+        let shown = |t: &str| {
+            if t.trim().is_empty() {
+                "(blank)".to_string()
+            } else {
+                format!("{:?}", t.trim())
+            }
+        };
+        format!(
+            "{}: correction to {} not applied: it was made on {}, the report now prints {}",
+            self.label,
+            shown(&self.corrected),
+            shown(&self.parsed),
+            shown(&self.now)
+        )
+    }
+}
+
+/// A report with its reviewer's corrections applied.
+#[derive(Debug, Clone)]
+pub struct Corrected {
+    pub report: Report,
+    /// Per corrected cell, the parsed original (`None` when the report had no such cell).
+    pub originals: BTreeMap<CellRef, Option<Cell>>,
+    /// Corrections not applied because their cell changed, in file order.
+    pub stale: Vec<StaleCorrection>,
+}
+
+/// The labels of a cell as the template prints them: "row label / column label".
+pub fn cell_label(template: Option<&Template>, r: &CellRef) -> String {
+    let spec = TableKey::parse(&r.table).and_then(|k| Some(template?.table(k)));
+    let row = spec
+        .and_then(|t| t.row(&r.row))
+        .and_then(|row| row.labels.first())
+        .map_or(r.row.as_str(), String::as_str);
+    let column = spec
+        .and_then(|t| t.column(&r.column))
+        .and_then(|c| c.labels.first())
+        .map_or(r.column.as_str(), String::as_str);
+    format!("{row} / {column}")
+}
+
+/// Applies the corrections to a parsed report: each one only where its cell still holds the
+/// text it was made on (compared without surrounding spaces); the others come back as stale.
+/// `template` names the stale cells.
 pub fn apply_corrections(
     report: &Report,
     a: &Annotations,
-) -> (Report, BTreeMap<CellRef, Option<Cell>>) {
+    template: Option<&Template>,
+) -> Corrected {
     let mut out = report.clone();
     let mut originals = BTreeMap::new();
+    let mut stale = Vec::new();
     for e in a.cells.iter().filter(|e| e.corrected.is_some()) {
         let Some(key) = TableKey::parse(&e.table) else {
             continue;
@@ -402,6 +481,17 @@ pub fn apply_corrections(
             continue;
         };
         let corrected = e.corrected.clone().unwrap_or_default();
+        let now = row.cells[i].as_ref().map_or("", |c| c.raw.as_str());
+        if now.trim() != e.parsed.trim() {
+            stale.push(StaleCorrection {
+                cell: e.cell_ref(),
+                label: cell_label(template, &e.cell_ref()),
+                parsed: e.parsed.clone(),
+                now: now.to_string(),
+                corrected,
+            });
+            continue;
+        }
         let value = parse_value(&corrected).unwrap_or_else(|| Value::Text(corrected.clone()));
         let original = row.cells[i].clone();
         let span = original
@@ -420,7 +510,11 @@ pub fn apply_corrections(
         }
         originals.insert(e.cell_ref(), original);
     }
-    (out, originals)
+    Corrected {
+        report: out,
+        originals,
+        stale,
+    }
 }
 
 #[cfg(test)]
