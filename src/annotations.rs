@@ -115,6 +115,8 @@ impl Annotations {
                 value,
             } => {
                 let e = self.entry_mut(cell, parsed, time);
+                // Made on what the cell holds now: a stale correction corrected again is current.
+                e.parsed = parsed.clone();
                 e.corrected = Some(value.clone());
             }
             Op::Revert { cell } => {
