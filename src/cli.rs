@@ -145,6 +145,11 @@ fn check(args: CheckArgs) -> anyhow::Result<i32> {
             eprintln!("gouji: warning: {m}");
         }
     }
+    if !args.no_corrections && store.may_share(&args.paths) {
+        for m in store.shared(walk_paths(&args.paths).filter_map(Result::ok)) {
+            eprintln!("gouji: warning: {m}");
+        }
+    }
     let opts = ReadOptions {
         encoding,
         corrections: !args.no_corrections,

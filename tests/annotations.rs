@@ -314,3 +314,43 @@ fn a_stale_correction_is_named_not_applied_and_kept() {
     );
     assert_eq!(app.state.audit().unwrap().stale.len(), 1);
 }
+
+#[test]
+fn two_folders_given_with_the_same_path_below_them_are_named_as_sharing() {
+    let (_tmp, root, ann) = tree(&["a/page.txt", "b/page.txt"]);
+    let (a, b) = (root.join("a"), root.join("b"));
+    let out = Command::new(env!("CARGO_BIN_EXE_gouji"))
+        .args(["check", "--annotations"])
+        .args([&ann, &a, &b])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!(
+            "{}: the annotation file of 2 reports",
+            ann.join("page.txt.gouji.toml").display()
+        )),
+        "{err}"
+    );
+    let (reports, _) = Reports::walk(vec![a, b]);
+    let app = App::loaded(
+        reports,
+        config(&ann),
+        Templates::embedded().unwrap(),
+        (160, 45),
+    );
+    let notice = app.state.notice.clone().unwrap_or_default();
+    assert!(
+        notice.contains("the annotation file of 2 reports"),
+        "{notice}"
+    );
+    // One folder at a time: no warning.
+    let (reports, _) = Reports::walk(vec![root]);
+    let app = App::loaded(
+        reports,
+        config(&ann),
+        Templates::embedded().unwrap(),
+        (160, 45),
+    );
+    assert_eq!(app.state.notice, None);
+}

@@ -139,6 +139,39 @@ impl AnnotationStore {
             })
             .collect()
     }
+
+    /// True when two reports of the run could be named to one file: several paths were given
+    /// and the files are kept in one directory (the same path below two folders, or a file
+    /// given beside a folder holding one of its name). [`Self::shared`] then finds them.
+    pub fn may_share(&self, inputs: &[PathBuf]) -> bool {
+        self.dir.is_some() && inputs.len() > 1
+    }
+
+    /// One message per annotation file that several distinct reports of the run are named to.
+    pub fn shared<P: AsRef<Path>>(&self, reports: impl IntoIterator<Item = P>) -> Vec<String> {
+        let mut by_file: BTreeMap<PathBuf, BTreeSet<PathBuf>> = BTreeMap::new();
+        for r in reports {
+            let r = r.as_ref();
+            by_file
+                .entry(self.path(r))
+                .or_default()
+                .insert(r.to_path_buf());
+        }
+        by_file
+            .into_iter()
+            .filter(|(_, reports)| reports.len() > 1)
+            .map(|(file, reports)| {
+                let names: Vec<String> = reports.iter().map(|r| r.display().to_string()).collect();
+                format!(
+                    "{}: the annotation file of {} reports ({}), found at the same path below \
+                     different paths given; give one of them at a time to keep their reviews apart",
+                    file.display(),
+                    reports.len(),
+                    names.join(", ")
+                )
+            })
+            .collect()
+    }
 }
 
 /// Where an old-style file goes once its annotations are saved under the new name: beside it,

@@ -64,13 +64,19 @@ impl App {
         }
     }
 
-    /// The status-line notice for old-style annotation files that several reports could claim.
-    fn ambiguous_notice(opts: &ReadOptions) -> Option<String> {
-        let msgs = opts.annotations.ambiguous();
+    /// The status-line notice for annotation files several reports of the run are named to,
+    /// and for old-style files that several reports could claim.
+    fn startup_notice(opts: &ReadOptions, reports: &Reports) -> Option<String> {
+        let store = &opts.annotations;
+        let mut msgs = Vec::new();
+        if store.may_share(&reports.inputs) {
+            msgs = store.shared(&reports.files);
+        }
+        msgs.extend(store.ambiguous());
         let first = msgs.first()?;
         Some(match msgs.len() {
             1 => first.clone(),
-            n => format!("{first} (and {} more such files)", n - 1),
+            n => format!("{first} (and {} more)", n - 1),
         })
     }
 
@@ -83,6 +89,7 @@ impl App {
     ) -> App {
         let reports = reports.into();
         let opts = App::options(&config, &reports);
+        let notice = App::startup_notice(&opts, &reports);
         let paths = reports.files;
         let (tx, rx) = channel();
         let bg_paths = paths.clone();
@@ -101,7 +108,7 @@ impl App {
             });
         });
         let mut state = State::new(paths, templates, size);
-        state.notice = App::ambiguous_notice(&opts);
+        state.notice = notice;
         App {
             state,
             config,
@@ -119,6 +126,7 @@ impl App {
     ) -> App {
         let reports = reports.into();
         let opts = App::options(&config, &reports);
+        let notice = App::startup_notice(&opts, &reports);
         let paths = reports.files;
         let mut app = App {
             state: State::new(paths.clone(), templates.clone(), size),
@@ -130,7 +138,7 @@ impl App {
             let audit = load(p, &templates, &app.opts);
             app.handle(Msg::Loaded(i, audit));
         }
-        app.state.notice = App::ambiguous_notice(&app.opts);
+        app.state.notice = notice;
         app
     }
 
