@@ -357,7 +357,7 @@ fn render_text(a: &Audit, shown: &str, errors_only: bool) -> String {
         s.push_str(&format!("{shown}: warning: annotations not applied: {e}\n"));
     }
     if a.report_changed() {
-        s.push_str(&format!("{shown}: warning: the report changed since its annotations were written; corrections still applied\n"));
+        s.push_str(&format!("{shown}: warning: the report changed since its annotations were written; corrections still applied where their cells hold the values they were made on\n"));
     }
     for st in &a.stale {
         s.push_str(&format!(

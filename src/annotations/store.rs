@@ -125,12 +125,21 @@ impl AnnotationStore {
             .filter_map(|(name, reports)| {
                 let mut old = dir.join(name);
                 old.as_mut_os_string().push(SUFFIX);
-                // Reports whose own new file is not the old one: those it is withheld from.
+                // A report directly in a root is named so still: the file is its own.
+                let owner = reports.iter().find(|r| self.path(r) == old);
                 let example = reports.iter().map(|r| self.path(r)).find(|p| *p != old)?;
+                let applied = match owner {
+                    Some(o) => format!(
+                        "read only as the annotations of {} (its name now), applied to none of \
+                         the others",
+                        o.display()
+                    ),
+                    None => "not applied to any of them".into(),
+                };
                 Some(format!(
                     "{}: annotations named the old way (by file name alone), and {} reports of \
-                     this run are named {}: not applied to any of them; to keep them, move the \
-                     file to the name of the report it belongs to (e.g. {})",
+                     this run are named {}: {applied}; to keep them for another, move the file \
+                     to the name of the report it belongs to (e.g. {})",
                     old.display(),
                     reports.len(),
                     name.to_string_lossy(),
@@ -265,5 +274,14 @@ mod tests {
         let msgs = store.ambiguous();
         assert_eq!(msgs.len(), 1, "{msgs:?}");
         assert!(msgs[0].contains("page.txt.gouji.toml") && msgs[0].contains("2 reports"));
+        assert!(msgs[0].contains("not applied to any of them"), "{msgs:?}");
+        // A report directly in the root is named as before: the old file is its own.
+        store.census([root.join("page.txt")]);
+        assert_eq!(store.old_file(&root.join("page.txt")), None);
+        let msgs = store.ambiguous();
+        assert!(
+            msgs[0].contains("3 reports") && msgs[0].contains("read only as the annotations of"),
+            "{msgs:?}"
+        );
     }
 }
