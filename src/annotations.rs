@@ -1,20 +1,26 @@
 //! Review annotations: one TOML file per report holding status, notes and cell corrections.
 //!
 //! Files sit beside the report as `<report file name>.gouji.toml`, or in an annotations
-//! directory. Every change is written at once and atomically (temp file in the same directory,
-//! fsync, rename). Before writing, the file on disk is compared with what was last read: if
-//! another instance changed it meanwhile, the change is re-applied on top of the disk version
-//! instead of overwriting it. A file that cannot be parsed is reported and never overwritten.
+//! directory named after the report's path below the folder it was found in ([`store`]). A
+//! correction applies only while its cell still holds the value it was made on
+//! ([`apply_corrections`]). Every change is written at once and atomically (temp file in the
+//! same directory, fsync, rename). Before writing, the file on disk is compared with what was
+//! last read: if another instance changed it meanwhile, the change is re-applied on top of the
+//! disk version instead of overwriting it. A file that cannot be parsed is reported and never
+//! overwritten.
 
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::report::{Cell, CellRef, Report};
-use crate::template::TableKey;
-use crate::text::{Value, parse_value};
+use crate::report::CellRef;
+
+mod corrections;
+pub mod store;
+
+pub use corrections::{Corrected, StaleCorrection, apply_corrections, cell_label};
+pub use store::AnnotationStore;
 
 pub const SCHEMA: u32 = 1;
 
@@ -111,6 +117,8 @@ impl Annotations {
                 value,
             } => {
                 let e = self.entry_mut(cell, parsed, time);
+                // Made on what the cell holds now: a stale correction corrected again is current.
+                e.parsed = parsed.clone();
                 e.corrected = Some(value.clone());
             }
             Op::Revert { cell } => {
@@ -212,18 +220,32 @@ pub enum AnnotationError {
     },
 }
 
-/// Where the annotations of `report` live.
-pub fn annotation_path(report: &Path, dir: Option<&Path>) -> PathBuf {
-    let name = format!(
-        "{}.gouji.toml",
-        report
-            .file_name()
-            .map_or_else(|| "report".into(), |n| n.to_string_lossy())
-    );
-    match dir {
-        Some(d) => d.join(name),
+/// Where the annotations of `report` live. Beside it: `<file name>.gouji.toml`. Under `dir`:
+/// the report's path relative to `root` (the folder given on the command line it was found
+/// in), mirrored as subfolders, so two reports of one root never share a file; without a root
+/// (a report given as a file), or when `report` is not plainly under it, its file name.
+pub fn annotation_path(report: &Path, root: Option<&Path>, dir: Option<&Path>) -> PathBuf {
+    let name = report
+        .file_name()
+        .map_or_else(|| "report".into(), |n| n.to_os_string());
+    let mut path = match dir {
+        Some(d) => match root.and_then(|r| report.strip_prefix(r).ok()) {
+            Some(rel) if is_plain(rel) => d.join(rel),
+            _ => d.join(name),
+        },
         None => report.with_file_name(name),
-    }
+    };
+    path.as_mut_os_string().push(".gouji.toml");
+    path
+}
+
+/// True for a relative path of plain names only (no `..`, no root): safe to mirror under the
+/// annotations directory.
+pub(crate) fn is_plain(rel: &Path) -> bool {
+    rel.components().next().is_some()
+        && rel
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)))
 }
 
 /// The annotation file as read: its parsed content and the exact text, to detect later changes.
@@ -383,49 +405,10 @@ pub fn now_rfc3339() -> String {
     )
 }
 
-/// Applies the corrections to a parsed report, returning the corrected copy and, per corrected
-/// cell, the parsed original (`None` when the report had no such cell).
-pub fn apply_corrections(
-    report: &Report,
-    a: &Annotations,
-) -> (Report, BTreeMap<CellRef, Option<Cell>>) {
-    let mut out = report.clone();
-    let mut originals = BTreeMap::new();
-    for e in a.cells.iter().filter(|e| e.corrected.is_some()) {
-        let Some(key) = TableKey::parse(&e.table) else {
-            continue;
-        };
-        let Some(row) = out.table_mut(key).and_then(|t| t.row_mut(&e.row)) else {
-            continue;
-        };
-        let Some(i) = row.columns.iter().position(|c| *c == e.column) else {
-            continue;
-        };
-        let corrected = e.corrected.clone().unwrap_or_default();
-        let value = parse_value(&corrected).unwrap_or_else(|| Value::Text(corrected.clone()));
-        let original = row.cells[i].clone();
-        let span = original
-            .as_ref()
-            .map(|c| c.span.clone())
-            .or_else(|| row.label_span.clone())
-            .unwrap_or(0..0);
-        row.cells[i] = Some(Cell {
-            raw: corrected,
-            value,
-            span,
-            inferred: false,
-        });
-        if row.label_span.is_none() {
-            row.label_span = Some(0..0);
-        }
-        originals.insert(e.cell_ref(), original);
-    }
-    (out, originals)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::template::TableKey;
 
     fn cell() -> CellRef {
         CellRef::new(TableKey::Applications, "total", "natural")

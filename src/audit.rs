@@ -7,7 +7,9 @@ use encoding_rs::Encoding;
 
 use std::collections::BTreeMap;
 
-use crate::annotations::{Loaded, annotation_path, apply_corrections, content_hash, from_read};
+use crate::annotations::{
+    AnnotationStore, Loaded, StaleCorrection, apply_corrections, content_hash, from_read,
+};
 use crate::checker::{Finding, check};
 use crate::decode::decode_owned;
 use crate::parser::{ParseNote, parse};
@@ -22,8 +24,8 @@ pub struct ReadOptions {
     pub encoding: Option<&'static Encoding>,
     /// Read the report's annotations and check the corrected numbers.
     pub corrections: bool,
-    /// Where annotation files live; `None` means beside each report.
-    pub annotations_dir: Option<PathBuf>,
+    /// Where annotation files live and how they are named.
+    pub annotations: AnnotationStore,
     /// The caller never writes annotations (`gouji check`): the report's hash is then computed
     /// only to compare it with annotations on disk, and [`Audit::hash`] is empty without them.
     pub read_only: bool,
@@ -44,6 +46,11 @@ pub struct Audit {
     pub annotations: Option<Loaded>,
     /// Why the annotations could not be read (they are left untouched then).
     pub annotation_error: Option<String>,
+    /// The old-style annotation file (named by file name alone) the annotations were read
+    /// from; the next save writes them under the new name and retires this one.
+    pub migrated_from: Option<PathBuf>,
+    /// Corrections not applied because their cell no longer holds the value they were made on.
+    pub stale: Vec<StaleCorrection>,
     /// Hash of the report file's bytes (empty when reading read-only without annotations).
     pub hash: String,
     pub notes: Vec<ParseNote>,
@@ -60,6 +67,8 @@ impl Audit {
             originals: BTreeMap::new(),
             annotations: None,
             annotation_error: None,
+            migrated_from: None,
+            stale: Vec::new(),
             hash: String::new(),
             notes: Vec::new(),
             findings: Vec::new(),
@@ -99,6 +108,18 @@ impl Audit {
             .iter()
             .filter(|f| f.severity == crate::checker::Severity::Warning)
             .count()
+    }
+
+    /// The message telling the reviewer the annotations were read from an old-style file.
+    pub fn migration_notice(&self) -> Option<String> {
+        self.migrated_from.as_ref().map(|old| {
+            format!(
+                "annotations read from {}, named the old way (by file name alone); the next save \
+                 in the workbench moves them to the report's own file and keeps the old one as \
+                 .migrated",
+                old.display()
+            )
+        })
     }
 
     /// True when the file could not be read or holds no report tables.
@@ -170,13 +191,11 @@ pub fn audit_bytes(path: &Path, bytes: &[u8], templates: &Templates, opts: &Read
 }
 
 fn audit_owned(path: &Path, bytes: Vec<u8>, templates: &Templates, opts: &ReadOptions) -> Audit {
-    let annotations = opts.corrections.then(|| {
-        let at = annotation_path(path, opts.annotations_dir.as_deref());
-        let read = std::fs::read_to_string(&at);
-        (at, read)
-    });
+    let annotations = opts
+        .corrections
+        .then(|| read_annotations(path, &opts.annotations));
     // Hashing is a serial pass over the bytes: skipped when nothing will use it.
-    let hash = if opts.read_only && !matches!(annotations, Some((_, Ok(_)))) {
+    let hash = if opts.read_only && !matches!(annotations, Some((_, Ok(_), _))) {
         String::new()
     } else {
         content_hash(&bytes)
@@ -197,7 +216,7 @@ fn audit_owned(path: &Path, bytes: Vec<u8>, templates: &Templates, opts: &ReadOp
         report: Some(parsed.report),
         ..Audit::failed(path, String::new())
     };
-    if let Some((at, read)) = annotations {
+    if let Some((at, read, migrated_from)) = annotations {
         let name = path
             .file_name()
             .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
@@ -205,24 +224,45 @@ fn audit_owned(path: &Path, bytes: Vec<u8>, templates: &Templates, opts: &ReadOp
             Ok(l) => audit.annotations = Some(l),
             Err(e) => audit.annotation_error = Some(e.to_string()),
         }
+        audit.migrated_from = migrated_from;
     }
     recheck(&mut audit, templates);
     audit
+}
+
+/// Reads the annotation file of `report`: its own, or when it has none the old-style file
+/// named after its file name if it is the only report of the run with that name. Returns the
+/// file read, what reading gave, and the old-style file when that is the one read.
+fn read_annotations(
+    report: &Path,
+    store: &AnnotationStore,
+) -> (PathBuf, std::io::Result<String>, Option<PathBuf>) {
+    let at = store.path(report);
+    let read = std::fs::read_to_string(&at);
+    if let Err(e) = &read
+        && e.kind() == std::io::ErrorKind::NotFound
+        && let Some(old) = store.old_file(report).filter(|o| o.sharing == 1)
+    {
+        match std::fs::read_to_string(&old.path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            read => return (old.path.clone(), read, Some(old.path)),
+        }
+    }
+    (at, read, None)
 }
 
 /// Re-applies the annotations' corrections and re-runs the checker. The workbench calls it
 /// after every edit; it reads no file.
 pub fn recheck(audit: &mut Audit, templates: &Templates) {
     let Some(report) = &audit.report else { return };
-    let (corrected, originals) = match &audit.annotations {
+    let template = templates.for_id(report.template.as_deref());
+    (audit.corrected, audit.originals, audit.stale) = match &audit.annotations {
         Some(l) if l.annotations.corrections() > 0 => {
-            let (c, o) = apply_corrections(report, &l.annotations);
-            (Some(c), o)
+            let c = apply_corrections(report, &l.annotations, template);
+            (Some(c.report), c.originals, c.stale)
         }
-        _ => (None, BTreeMap::new()),
+        _ => (None, BTreeMap::new(), Vec::new()),
     };
-    audit.corrected = corrected;
-    audit.originals = originals;
     let checked = audit.corrected.as_ref().unwrap_or(report);
     let template = templates.for_id(checked.template.as_deref());
     audit.findings = template
@@ -236,6 +276,41 @@ pub fn recheck(audit: &mut Audit, templates: &Templates) {
                 .to_string(),
         )
     };
+}
+
+/// The reports of one workbench run, and the paths given on the command line they were
+/// found from (annotation files under an annotations directory are named relative to the
+/// folders among them).
+#[derive(Debug, Clone, Default)]
+pub struct Reports {
+    pub files: Vec<PathBuf>,
+    pub inputs: Vec<PathBuf>,
+}
+
+impl Reports {
+    /// The report files under `inputs`, in path order, and the folders that could not be
+    /// listed, each with why.
+    pub fn walk(inputs: Vec<PathBuf>) -> (Reports, Vec<(PathBuf, std::io::Error)>) {
+        let mut files = Vec::new();
+        let mut unlisted = Vec::new();
+        for entry in walk_paths(&inputs) {
+            match entry {
+                Ok(p) => files.push(p),
+                Err(e) => unlisted.push(e),
+            }
+        }
+        (Reports { files, inputs }, unlisted)
+    }
+}
+
+/// Report files given one by one: each is its own input, named by its file name.
+impl From<Vec<PathBuf>> for Reports {
+    fn from(files: Vec<PathBuf>) -> Reports {
+        Reports {
+            inputs: files.clone(),
+            files,
+        }
+    }
 }
 
 /// Expands files and directories (recursively) into the report files to audit, sorted.

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 use rayon::prelude::*;
 
+use crate::annotations::AnnotationStore;
 use crate::audit::{Audit, ReadOptions, STDIN_NAME, audit_file, audit_stdin, walk_paths};
 use crate::checker::Severity;
 use crate::decode::encoding_for_label;
@@ -107,22 +108,19 @@ fn workbench(
         }
     }
     // A folder that cannot be listed is named on the status line; the rest opens.
-    let mut files = Vec::new();
-    let mut unlisted = Vec::new();
-    for entry in walk_paths(&inputs) {
-        match entry {
-            Ok(p) => files.push(p),
-            Err((dir, e)) => unlisted.push(format!("{}: {e}", dir.display())),
-        }
-    }
-    if files.is_empty() && !unlisted.is_empty() {
+    let (reports, unlisted) = crate::audit::Reports::walk(inputs);
+    let unlisted: Vec<String> = unlisted
+        .iter()
+        .map(|(dir, e)| format!("{}: {e}", dir.display()))
+        .collect();
+    if reports.files.is_empty() && !unlisted.is_empty() {
         anyhow::bail!("no report to open: {}", unlisted.join("; "));
     }
     let notice = unlisted.first().map(|first| match unlisted.len() {
         1 => format!("folder not listed: {first}"),
         n => format!("folder not listed: {first} (and {} more)", n - 1),
     });
-    crate::ui::run(files, config, notice)?;
+    crate::ui::run(reports, config, notice)?;
     Ok(0)
 }
 
@@ -138,10 +136,24 @@ fn check(args: CheckArgs) -> anyhow::Result<i32> {
         .as_deref()
         .map(encoding_for_label)
         .transpose()?;
+    let mut store = AnnotationStore::new(args.annotations.clone(), &args.paths);
+    if !args.no_corrections && store.wants_census() {
+        // Old-style annotation files apply only to a report whose file name no other report
+        // of the run bears: count them first (a walk of the folders, reading no report).
+        store.census(walk_paths(&args.paths).filter_map(Result::ok));
+        for m in store.ambiguous() {
+            eprintln!("gouji: warning: {m}");
+        }
+    }
+    if !args.no_corrections && store.may_share(&args.paths) {
+        for m in store.shared(walk_paths(&args.paths).filter_map(Result::ok)) {
+            eprintln!("gouji: warning: {m}");
+        }
+    }
     let opts = ReadOptions {
         encoding,
         corrections: !args.no_corrections,
-        annotations_dir: args.annotations.clone(),
+        annotations: store,
         read_only: true,
     };
     let mut findings_out = match &args.findings_csv {
@@ -171,7 +183,7 @@ fn check(args: CheckArgs) -> anyhow::Result<i32> {
         if entries.is_empty() {
             break;
         }
-        let rendered: Vec<(String, String, Summary)> = entries
+        let rendered: Vec<(String, String, String, Summary)> = entries
             .par_iter()
             .map(|entry| {
                 let (audit, shown, folder) = match entry {
@@ -192,16 +204,22 @@ fn check(args: CheckArgs) -> anyhow::Result<i32> {
                     ),
                 };
                 let body = render(&audit, &shown, args.format, args.errors_only);
+                let notes = render_notes(&audit, &shown, args.format);
                 let mut fcsv = String::new();
                 if findings_out.is_some() {
                     findings_csv(&audit, &shown, &mut fcsv);
                 }
-                (body, fcsv, Summary::of(&audit, folder))
+                (body, notes, fcsv, Summary::of(&audit, folder))
             })
             .collect();
-        for (body, fcsv, s) in rendered {
+        for (body, notes, fcsv, s) in rendered {
             if let Err(e) = out.write_all(body.as_bytes()) {
                 return broken_pipe_ok(e);
+            }
+            if !notes.is_empty() {
+                // Beside the report's own output, in order, even with stdout buffered.
+                let _ = out.flush();
+                let _ = io::stderr().write_all(notes.as_bytes());
             }
             if let Some(f) = findings_out.as_mut() {
                 f.write_all(fcsv.as_bytes())?;
@@ -320,6 +338,25 @@ pub fn render(a: &Audit, shown: &str, format: Format, errors_only: bool) -> Stri
     }
 }
 
+/// Lines for standard error about one audited file's annotations: where they were read from
+/// (an old-style file), and, in the formats whose standard output is data, stale corrections
+/// (text output lists those itself).
+pub fn render_notes(a: &Audit, shown: &str, format: Format) -> String {
+    let mut s = String::new();
+    if let Some(n) = a.migration_notice() {
+        s.push_str(&format!("{shown}: note: {n}\n"));
+    }
+    if format == Format::Csv {
+        for st in &a.stale {
+            s.push_str(&format!(
+                "{shown}: warning: stale correction: {}\n",
+                st.message()
+            ));
+        }
+    }
+    s
+}
+
 fn render_text(a: &Audit, shown: &str, errors_only: bool) -> String {
     let mut s = String::new();
     if let Some(e) = &a.error {
@@ -329,7 +366,13 @@ fn render_text(a: &Audit, shown: &str, errors_only: bool) -> String {
         s.push_str(&format!("{shown}: warning: annotations not applied: {e}\n"));
     }
     if a.report_changed() {
-        s.push_str(&format!("{shown}: warning: the report changed since its annotations were written; corrections still applied\n"));
+        s.push_str(&format!("{shown}: warning: the report changed since its annotations were written; corrections still applied where their cells hold the values they were made on\n"));
+    }
+    for st in &a.stale {
+        s.push_str(&format!(
+            "{shown}: warning: stale correction: {}\n",
+            st.message()
+        ));
     }
     let report = a.checked();
     for f in &a.findings {

@@ -142,7 +142,7 @@ impl Serialize for AuditJson<'_> {
                     .collect()
             })
             .unwrap_or_default();
-        let mut m = s.serialize_map(Some(11))?;
+        let mut m = s.serialize_map(Some(12))?;
         m.serialize_entry("file", self.file)?;
         m.serialize_entry("agency", &report.and_then(|r| r.agency.as_deref()))?;
         m.serialize_entry("year", &report.and_then(|r| r.year))?;
@@ -163,6 +163,27 @@ impl Serialize for AuditJson<'_> {
         let findings: Vec<FindingJ> = self.audit.findings.iter().map(FindingJ).collect();
         m.serialize_entry("findings", &findings)?;
         m.serialize_entry("error", &self.audit.error)?;
+        let stale: Vec<StaleJ> = self.audit.stale.iter().map(StaleJ).collect();
+        m.serialize_entry("stale_corrections", &stale)?;
+        m.end()
+    }
+}
+
+/// A saved correction not applied because its cell now holds another value.
+struct StaleJ<'a>(&'a crate::annotations::StaleCorrection);
+
+impl Serialize for StaleJ<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let st = self.0;
+        let mut m = s.serialize_map(Some(8))?;
+        m.serialize_entry("table", &st.cell.table)?;
+        m.serialize_entry("row", &st.cell.row)?;
+        m.serialize_entry("column", &st.cell.column)?;
+        m.serialize_entry("label", &st.label)?;
+        m.serialize_entry("parsed", &st.parsed)?;
+        m.serialize_entry("now", &st.now)?;
+        m.serialize_entry("corrected", &st.corrected)?;
+        m.serialize_entry("message", &st.message())?;
         m.end()
     }
 }

@@ -42,6 +42,7 @@ fn json_lines_follow_the_schema() {
             "review",
             "findings",
             "error",
+            "stale_corrections",
         ] {
             assert!(v.get(k).is_some(), "missing {k}");
         }

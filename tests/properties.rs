@@ -218,7 +218,9 @@ proptest! {
             let row = &table.rows[r % table.rows.len()];
             let column = row.columns[c % row.columns.len()];
             let cell = CellRef::new(table.key, row.key, column);
-            a.apply(&Op::Correct { cell, parsed: String::new(), value: value.to_string() }, "2026-11-23T00:00:00Z", "王");
+            // Made on the value the cell holds, as the workbench records it.
+            let parsed = report.cell(&cell).map_or(String::new(), |c| c.raw.clone());
+            a.apply(&Op::Correct { cell, parsed, value: value.to_string() }, "2026-11-23T00:00:00Z", "王");
         }
         let mut text = a.to_toml();
         if let Some(f) = cut {
@@ -236,7 +238,9 @@ proptest! {
                 if cut.is_none() {
                     prop_assert_eq!(&l.annotations, &a);
                 }
-                let (corrected, originals) = apply_corrections(&report, &l.annotations);
+                let applied = apply_corrections(&report, &l.annotations, templates().get("2019"));
+                prop_assert!(applied.stale.is_empty(), "{:?}", applied.stale);
+                let (corrected, originals) = (applied.report, applied.originals);
                 prop_assert_eq!(originals.len(), l.annotations.corrections());
                 for e in l.annotations.cells.iter().filter(|e| e.corrected.is_some()) {
                     let cell = corrected.cell(&e.cell_ref()).unwrap();

@@ -42,12 +42,12 @@ pub fn draw(f: &mut Frame, s: &State, r: Rect, cfg: &Config) {
                     b.push_str(&format!("U{} ", a.unchecked()));
                 }
                 b.push_str(&format!("W{}", a.warnings()));
-                let c = a
-                    .annotations
-                    .as_ref()
-                    .map_or(0, |l| l.annotations.corrections());
+                let c = a.originals.len();
                 if c > 0 {
                     b.push_str(&format!(" C{c}"));
+                }
+                if !a.stale.is_empty() {
+                    b.push_str(&format!(" S{}", a.stale.len()));
                 }
                 if a.annotation_error.is_some() {
                     b.push_str(" A!");

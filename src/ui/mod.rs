@@ -25,8 +25,9 @@ use ratatui::Terminal;
 use ratatui::backend::Backend;
 use rayon::prelude::*;
 
-use crate::annotations::{annotation_path, now_rfc3339, save};
-use crate::audit::{Audit, ReadOptions, audit_file};
+use crate::annotations::store::retire_old_file;
+use crate::annotations::{AnnotationStore, now_rfc3339, save};
+use crate::audit::{Audit, ReadOptions, Reports, audit_file};
 use crate::template::Templates;
 
 use config::Config;
@@ -52,23 +53,44 @@ fn load(path: &Path, templates: &Templates, opts: &ReadOptions) -> Box<Audit> {
 }
 
 impl App {
-    fn options(config: &Config) -> ReadOptions {
+    fn options(config: &Config, reports: &Reports) -> ReadOptions {
+        let mut store = AnnotationStore::new(config.annotations_dir.clone(), &reports.inputs);
+        store.census(&reports.files);
         ReadOptions {
             encoding: None,
             corrections: true,
-            annotations_dir: config.annotations_dir.clone(),
+            annotations: store,
             read_only: false,
         }
     }
 
+    /// The status-line notice for annotation files several reports of the run are named to,
+    /// and for old-style files that several reports could claim.
+    fn startup_notice(opts: &ReadOptions, reports: &Reports) -> Option<String> {
+        let store = &opts.annotations;
+        let mut msgs = Vec::new();
+        if store.may_share(&reports.inputs) {
+            msgs = store.shared(&reports.files);
+        }
+        msgs.extend(store.ambiguous());
+        let first = msgs.first()?;
+        Some(match msgs.len() {
+            1 => first.clone(),
+            n => format!("{first} (and {} more)", n - 1),
+        })
+    }
+
     /// An app whose reports load on a background thread.
     pub fn spawn(
-        paths: Vec<PathBuf>,
+        reports: impl Into<Reports>,
         config: Config,
         templates: Templates,
         size: (u16, u16),
     ) -> App {
-        let opts = App::options(&config);
+        let reports = reports.into();
+        let opts = App::options(&config, &reports);
+        let notice = App::startup_notice(&opts, &reports);
+        let paths = reports.files;
         let (tx, rx) = channel();
         let bg_paths = paths.clone();
         let bg_opts = opts.clone();
@@ -85,8 +107,10 @@ impl App {
                 let _ = send(i, p);
             });
         });
+        let mut state = State::new(paths, templates, size);
+        state.notice = notice;
         App {
-            state: State::new(paths, templates, size),
+            state,
             config,
             opts,
             rx: Some(rx),
@@ -95,12 +119,15 @@ impl App {
 
     /// An app with every report loaded before it returns (tests, scripted use).
     pub fn loaded(
-        paths: Vec<PathBuf>,
+        reports: impl Into<Reports>,
         config: Config,
         templates: Templates,
         size: (u16, u16),
     ) -> App {
-        let opts = App::options(&config);
+        let reports = reports.into();
+        let opts = App::options(&config, &reports);
+        let notice = App::startup_notice(&opts, &reports);
+        let paths = reports.files;
         let mut app = App {
             state: State::new(paths.clone(), templates.clone(), size),
             config,
@@ -111,6 +138,7 @@ impl App {
             let audit = load(p, &templates, &app.opts);
             app.handle(Msg::Loaded(i, audit));
         }
+        app.state.notice = notice;
         app
     }
 
@@ -150,19 +178,38 @@ impl App {
         }
     }
 
+    /// Writes the change to the report's own annotation file. When the annotations came from
+    /// an old-style file, that file is then renamed `….migrated` (kept, never read again) if
+    /// it still holds what was read; the message says where they went.
     fn save(
         &self,
         entry: usize,
         op: &crate::annotations::Op,
-    ) -> Result<crate::annotations::Loaded, String> {
+    ) -> Result<Box<state::Written>, String> {
         let e = self.state.entries.get(entry).ok_or("no such report")?;
-        let loaded = e
-            .audit
-            .as_ref()
-            .and_then(|a| a.annotations.as_ref())
-            .ok_or("report not loaded")?;
-        let path = annotation_path(&e.path, self.opts.annotations_dir.as_deref());
-        save(&path, loaded, op, &now_rfc3339(), &self.config.reviewer).map_err(|e| e.to_string())
+        let audit = e.audit.as_ref().ok_or("report not loaded")?;
+        let loaded = audit.annotations.as_ref().ok_or("report not loaded")?;
+        let path = self.opts.annotations.path(&e.path);
+        let saved = save(&path, loaded, op, &now_rfc3339(), &self.config.reviewer)
+            .map_err(|e| e.to_string())?;
+        let note = audit.migrated_from.as_ref().map(|old| {
+            match retire_old_file(old, loaded.disk.as_deref()) {
+                Ok(kept) => format!(
+                    "annotations moved from {} to {} (the old file is kept as {})",
+                    old.display(),
+                    path.display(),
+                    kept.display()
+                ),
+                Err(why) => format!(
+                    "annotations now saved to {}; the old file was not renamed: {why}",
+                    path.display()
+                ),
+            }
+        });
+        Ok(Box::new(state::Written {
+            loaded: saved,
+            moved: note,
+        }))
     }
 
     /// A key press, routed to the open text area or through the keymap.
@@ -222,7 +269,7 @@ impl App {
 
 /// Opens the workbench on `paths` and runs it until the reviewer quits, `notice` on the
 /// status line. The terminal is restored on quit, on error and on panic.
-pub fn run(paths: Vec<PathBuf>, config: Config, notice: Option<String>) -> anyhow::Result<()> {
+pub fn run(reports: Reports, config: Config, notice: Option<String>) -> anyhow::Result<()> {
     let templates = Templates::embedded()?;
     let mut terminal = ratatui::try_init()?;
     let hook = std::panic::take_hook();
@@ -235,8 +282,11 @@ pub fn run(paths: Vec<PathBuf>, config: Config, notice: Option<String>) -> anyho
         .size()
         .map(|s| (s.width, s.height))
         .unwrap_or((80, 24));
-    let mut app = App::spawn(paths, config, templates, size);
-    app.state.notice = notice;
+    let mut app = App::spawn(reports, config, templates, size);
+    app.state.notice = match (notice, app.state.notice.take()) {
+        (Some(a), Some(b)) => Some(format!("{a}  |  {b}")),
+        (a, b) => a.or(b),
+    };
     let result = app.run(&mut terminal);
     let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture);
     ratatui::restore();

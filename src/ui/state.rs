@@ -127,6 +127,14 @@ pub enum History {
     Redo(Box<Annotations>),
 }
 
+/// What a successful save wrote.
+#[derive(Debug)]
+pub struct Written {
+    pub loaded: Loaded,
+    /// For the status line, when the save also moved the annotations out of an old-style file.
+    pub moved: Option<String>,
+}
+
 /// Messages that are not key actions.
 #[derive(Debug)]
 pub enum Msg {
@@ -137,7 +145,7 @@ pub enum Msg {
     /// state the save replaced.
     Saved {
         entry: usize,
-        result: Result<Loaded, String>,
+        result: Result<Box<Written>, String>,
         history: History,
         before: Box<Annotations>,
     },
@@ -577,6 +585,18 @@ fn describe_entry(a: &Audit) -> String {
     }
     if a.report_changed() {
         parts.push("the report changed since its annotations were written; they are kept".into());
+    }
+    if let Some(n) = a.migration_notice() {
+        parts.push(n);
+    }
+    match a.stale.as_slice() {
+        [] => {}
+        [one] => parts.push(format!("stale correction: {}", one.message())),
+        [first, rest @ ..] => parts.push(format!(
+            "{} stale corrections, first: {}",
+            rest.len() + 1,
+            first.message()
+        )),
     }
     parts.join("  |  ")
 }

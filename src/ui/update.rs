@@ -36,11 +36,17 @@ pub fn update(s: &mut State, msg: Msg) -> Effect {
             history,
             before,
         } => match result {
-            Ok(loaded) => {
+            Ok(written) => {
+                let super::state::Written { loaded, moved } = *written;
                 let templates = s.templates.clone();
                 if let Some(a) = s.entries.get_mut(i).and_then(|e| e.audit.as_mut()) {
                     a.annotations = Some(loaded);
+                    // Written under the report's own name now: the old file is never read again.
+                    a.migrated_from = None;
                     recheck(a, &templates);
+                }
+                if let Some(m) = moved {
+                    s.status = m;
                 }
                 match history {
                     History::Change => {

@@ -489,6 +489,9 @@ pub fn cell_status(s: &State) -> Option<String> {
         });
         out.push_str(&format!("  (corrected; parsed: {o})"));
     }
+    if let Some(st) = a.stale.iter().find(|st| st.cell == cell) {
+        out.push_str(&format!("  (stale: {})", st.message()));
+    }
     if let Some(e) = a
         .annotations
         .as_ref()
