@@ -381,10 +381,6 @@ impl Template {
             template: name.into(),
             source,
         })?;
-        let invalid = |problem| TemplateError::Invalid {
-            template: name.into(),
-            problem,
-        };
         validate::validate(&validate::Raw {
             years: &f.years,
             markers: &f.markers,
@@ -395,7 +391,10 @@ impl Template {
             ],
             relations: &f.relations,
         })
-        .map_err(invalid)?;
+        .map_err(|problem| TemplateError::Invalid {
+            template: name.into(),
+            problem,
+        })?;
         Ok(Template {
             id: f.id,
             years: f.years,
