@@ -188,8 +188,9 @@ review reconsideration 0 0 0 0 0
 review litigation_direct 0 0 0 0 0
 review litigation_after 0 0 0 0 0
 "#;
+// 002 has no title line: its agency is the one its opening sentence names ("2020年,綦江区严格按照…").
 const S002: &str = r#"
-meta template=2019 year=2020 agency=-
+meta template=2019 year=2020 agency=綦江区
 active rules 0 0 0
 active normative_docs 20 20 225
 active licensing 406 -47 182376

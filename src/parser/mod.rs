@@ -7,8 +7,9 @@
 //! blanks at the ends of the row (pipe runs, empty tab fields, merged-label cells) are dropped
 //! first, digit runs split by the row's arithmetic (`cells`). Table 四 has no row labels: its
 //! cells are the one run of values after its header (`review`). Agency and year come from the
-//! title (`title`).
+//! title (`title`), or the agency from the narrative when the title names none (`agency`).
 
+mod agency;
 mod cells;
 mod review;
 mod rows;
@@ -25,6 +26,7 @@ use crate::template::{Folded, FoldedTable, Key, TableKey, TableSpec, Template, T
 use crate::text::fold_label;
 use crate::tokenize::{Kind, Token, tokenize};
 
+pub use agency::{AgencyRules, AgencyRulesError};
 use review::align_header_row;
 use rows::{Record, TableIndex, align_labelled_rows};
 use title::{dominant_year, title_metadata};

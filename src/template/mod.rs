@@ -12,8 +12,10 @@ use serde::{Deserialize, Deserializer};
 use crate::text::fold_label;
 
 mod labels;
+mod validate;
 
 pub use labels::{Folded, MatchQuality, Probe, match_folded, match_folded_suffix, match_label};
+pub use validate::{TemplateError, TemplateProblem};
 
 /// A key of a template (row, column, relation id). Keys are interned for the life of the
 /// program: parsed reports, findings and the workbench copy them instead of allocating, which
@@ -46,9 +48,16 @@ fn de_keys<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<Key>>, D::Error
     Option::<Vec<String>>::deserialize(d).map(|v| v.map(|v| v.iter().map(|s| intern(s)).collect()))
 }
 
+/// The embedded generations, each named by its file (the name errors report).
 const EMBEDDED: &[(&str, &str)] = &[
-    ("2019", include_str!("../../assets/templates/2019.toml")),
-    ("2021", include_str!("../../assets/templates/2021.toml")),
+    (
+        "2019.toml",
+        include_str!("../../assets/templates/2019.toml"),
+    ),
+    (
+        "2021.toml",
+        include_str!("../../assets/templates/2021.toml"),
+    ),
 ];
 
 /// Which of the three statutory tables.
@@ -115,22 +124,41 @@ pub struct RowSpec {
     pub optional: bool,
 }
 
-/// One table of a template. However it is deserialized, its labels are checked and folded
-/// ([`FoldedTable`]) on the way in.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(try_from = "TableFile")]
+/// One table of a template, validated and with its labels folded ([`FoldedTable`]): the only
+/// way to one is [`Template::from_toml`].
+#[derive(Debug, Clone)]
 pub struct TableSpec {
     pub name: String,
     /// Texts whose appearance starts the table's region; its rows are only matched after one.
     pub anchors: Vec<String>,
-    /// `labelled_rows` (each row starts with its label) or `header_row` (one data row of
-    /// all groups' cells after the header, as in table 四).
-    #[serde(default = "default_layout")]
-    pub layout: String,
+    /// How the table is printed; each statutory table has the one layout the parser reads
+    /// it in (checked at load).
+    pub layout: Layout,
     pub columns: Vec<ColumnSpec>,
     pub rows: Vec<RowSpec>,
     /// The labels above, folded for matching once when the template is loaded.
     pub folded: FoldedTable,
+}
+
+/// How a table is printed in reports.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Layout {
+    /// Each row starts with its label (tables 二 and 三).
+    #[default]
+    LabelledRows,
+    /// One data row of all groups' cells after the header (table 四).
+    HeaderRow,
+}
+
+impl Layout {
+    /// The name as a template file writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Layout::LabelledRows => "labelled_rows",
+            Layout::HeaderRow => "header_row",
+        }
+    }
 }
 
 /// A table as its template file writes it.
@@ -138,31 +166,20 @@ pub struct TableSpec {
 #[serde(deny_unknown_fields)]
 struct TableFile {
     name: String,
+    // Absent lists read as empty, for validation to name the table that lacks them.
+    #[serde(default)]
     anchors: Vec<String>,
-    #[serde(default = "default_layout")]
-    layout: String,
+    #[serde(default)]
+    layout: Layout,
+    #[serde(default)]
     columns: Vec<ColumnSpec>,
+    #[serde(default)]
     rows: Vec<RowSpec>,
 }
 
-impl TryFrom<TableFile> for TableSpec {
-    type Error = String;
-
-    fn try_from(f: TableFile) -> Result<TableSpec, String> {
-        let labels = f
-            .anchors
-            .iter()
-            .chain(f.columns.iter().flat_map(|c| &c.labels))
-            .chain(f.rows.iter().flat_map(|r| &r.labels));
-        for l in labels {
-            if fold_label(l).is_empty() {
-                return Err(format!(
-                    "table {}: label {l:?} is empty once folded (white space and Word's \
-                     bookmark residue removed), so it could match nothing",
-                    f.name
-                ));
-            }
-        }
+impl TableSpec {
+    /// The table with its labels folded; validation has refused empty labels.
+    fn build(f: TableFile) -> TableSpec {
         let mut spec = TableSpec {
             name: f.name,
             anchors: f.anchors,
@@ -172,7 +189,7 @@ impl TryFrom<TableFile> for TableSpec {
             folded: FoldedTable::default(),
         };
         spec.folded = FoldedTable::new(&spec);
-        Ok(spec)
+        spec
     }
 }
 
@@ -256,10 +273,6 @@ impl FoldedTable {
     }
 }
 
-fn default_layout() -> String {
-    "labelled_rows".into()
-}
-
 impl TableSpec {
     /// The column keys of `row` in a report without optional columns.
     pub fn row_columns(&self, row: &RowSpec) -> Vec<Key> {
@@ -323,9 +336,8 @@ pub fn key_matches(pattern: &str, key: &str) -> bool {
     }
 }
 
-/// A template generation, as loaded from its TOML file.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// A template generation, as loaded and validated from its TOML file ([`Template::from_toml`]).
+#[derive(Debug, Clone)]
 pub struct Template {
     pub id: String,
     /// Report years this generation is meant for; the last one extends to every later year.
@@ -338,17 +350,17 @@ pub struct Template {
     pub relations: Vec<RelationSpec>,
 }
 
-/// Why a template file could not be used.
-#[derive(Debug, thiserror::Error)]
-pub enum TemplateError {
-    #[error("template {name}: {source}")]
-    Toml {
-        name: String,
-        #[source]
-        source: toml::de::Error,
-    },
-    #[error("template {0}: {1}")]
-    Invalid(String, String),
+/// A template as its file writes it: read whole, validated, then turned into a [`Template`].
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TemplateFile {
+    id: String,
+    years: Vec<i32>,
+    markers: Vec<String>,
+    active: TableFile,
+    applications: TableFile,
+    review: TableFile,
+    relations: Vec<RelationSpec>,
 }
 
 impl Template {
@@ -360,21 +372,38 @@ impl Template {
         }
     }
 
-    /// Parses and validates one template file.
+    /// Parses and validates one template file; `name` (its file name) is what errors name.
+    /// Every table, row, column and relation entry is checked here (see [`TemplateProblem`]),
+    /// so a template that loads has no entry that names nothing and no row the parser could
+    /// not fill.
     pub fn from_toml(name: &str, src: &str) -> Result<Template, TemplateError> {
-        let t: Template = toml::from_str(src).map_err(|source| TemplateError::Toml {
-            name: name.into(),
+        let f: TemplateFile = toml::from_str(src).map_err(|source| TemplateError::Toml {
+            template: name.into(),
             source,
         })?;
-        for r in &t.relations {
-            if TableKey::parse(&r.table).is_none() {
-                return Err(TemplateError::Invalid(
-                    name.into(),
-                    format!("relation {} names unknown table {}", r.id, r.table),
-                ));
-            }
-        }
-        Ok(t)
+        validate::validate(&validate::Raw {
+            years: &f.years,
+            markers: &f.markers,
+            tables: [
+                (TableKey::Active, &f.active),
+                (TableKey::Applications, &f.applications),
+                (TableKey::Review, &f.review),
+            ],
+            relations: &f.relations,
+        })
+        .map_err(|problem| TemplateError::Invalid {
+            template: name.into(),
+            problem,
+        })?;
+        Ok(Template {
+            id: f.id,
+            years: f.years,
+            markers: f.markers,
+            active: TableSpec::build(f.active),
+            applications: TableSpec::build(f.applications),
+            review: TableSpec::build(f.review),
+            relations: f.relations,
+        })
     }
 
     /// True when this generation is the one the national rules prescribe for `year`.
@@ -394,10 +423,25 @@ impl Templates {
     /// The generations embedded in the binary. They are validated by the test suite, so a
     /// failure here is a build defect, reported as an error rather than a panic.
     pub fn embedded() -> Result<Templates, TemplateError> {
-        let all = EMBEDDED
-            .iter()
-            .map(|(name, src)| Template::from_toml(name, src))
-            .collect::<Result<Vec<_>, _>>()?;
+        Templates::from_sources(EMBEDDED)
+    }
+
+    /// Templates from (file name, TOML text) pairs, each validated ([`Template::from_toml`]),
+    /// in the order given (the last is the fallback generation); ids must be distinct.
+    pub fn from_sources<N: AsRef<str>, S: AsRef<str>>(
+        sources: &[(N, S)],
+    ) -> Result<Templates, TemplateError> {
+        let mut all: Vec<Template> = Vec::with_capacity(sources.len());
+        for (name, src) in sources {
+            let t = Template::from_toml(name.as_ref(), src.as_ref())?;
+            if all.iter().any(|o| o.id == t.id) {
+                return Err(TemplateError::DuplicateTemplate {
+                    template: name.as_ref().into(),
+                    id: t.id,
+                });
+            }
+            all.push(t);
+        }
         Ok(Templates { all })
     }
 
@@ -475,9 +519,9 @@ mod tests {
     }
 
     #[test]
-    fn templates_fold_their_labels_however_deserialized_and_refuse_empty_ones() {
+    fn templates_fold_their_labels_and_refuse_empty_ones() {
         let src = include_str!("../../assets/templates/2019.toml");
-        let plain: Template = toml::from_str(src).unwrap();
+        let plain = Template::from_toml("2019.toml", src).unwrap();
         assert_eq!(
             plain.applications.folded.aliases.len(),
             plain
@@ -495,8 +539,8 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(
-            err.contains(
-                "table 收到和处理政府信息公开申请: label \"\\u{3000} \" is empty once folded"
+            err.starts_with(
+                "broken: table applications: label \"\\u{3000} \" is empty once folded"
             ),
             "{err}"
         );
