@@ -625,3 +625,236 @@ review reconsideration 1 1 0 0 2
 review litigation_direct 1 0 0 0 1
 review litigation_after 2 0 1 0 3
 "#;
+
+/// Crawled web text whose spaces fall inside cells, not between them ("160 02 0 018" is 16 0 0
+/// 2 0 0 18; table 四's "1 02 0 312 00 012 0 00 00" is 1 0 2 0 3 | 12 0 0 0 12 | 0 …): the
+/// arithmetic decides where the cells end. The report (平潭 自然资源 2021) really prints （七）总计
+/// 18/0 for 自然人/社会公益组织 where its result rows give 16/2: exactly those errors.
+#[test]
+fn web_text_spaces_inside_cells() {
+    let a = fixture("web_text_spaces_inside_cells.txt");
+    assert_cells(&a, SPACES_INSIDE);
+    let found: Vec<(&str, (&str, &str), Option<f64>, Option<f64>)> = errors(&a)
+        .iter()
+        .map(|f| (f.rule, f.cells[0], f.found, f.expected))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            ("balance", ("total", "natural"), Some(18.0), Some(16.0)),
+            (
+                "balance",
+                ("total", "public_interest"),
+                Some(0.0),
+                Some(2.0)
+            ),
+            ("results_sum", ("total", "natural"), Some(18.0), Some(16.0)),
+            (
+                "results_sum",
+                ("total", "public_interest"),
+                Some(0.0),
+                Some(2.0)
+            ),
+        ]
+    );
+    assert!(a.findings.iter().all(|f| f.severity != Severity::Unchecked));
+}
+const SPACES_INSIDE: &str = r#"
+meta template=2021 year=2021 agency=平潭综合实验区自然资源与生态环境局
+active rules 0 0 0
+active normative_docs _ _ _
+active licensing 221
+active penalty 20
+active enforcement 0
+active fees 0
+applications new 16 0 0 2 0 0 18
+applications carried_over 0 0 0 0 0 0 0
+applications granted 12 0 0 2 0 0 14
+applications partial 0 0 0 0 0 0 0
+applications withheld.state_secret 0 0 0 0 0 0 0
+applications withheld.law_prohibited 0 0 0 0 0 0 0
+applications withheld.three_safety 0 0 0 0 0 0 0
+applications withheld.third_party 0 0 0 0 0 0 0
+applications withheld.internal_affairs 0 0 0 0 0 0 0
+applications withheld.process_info 0 0 0 0 0 0 0
+applications withheld.enforcement_file 4 0 0 0 0 0 4
+applications withheld.inquiry 0 0 0 0 0 0 0
+applications unavailable.not_held 0 0 0 0 0 0 0
+applications unavailable.needs_creation 0 0 0 0 0 0 0
+applications unavailable.unclear 0 0 0 0 0 0 0
+applications not_processed.petition 0 0 0 0 0 0 0
+applications not_processed.duplicate 0 0 0 0 0 0 0
+applications not_processed.publication 0 0 0 0 0 0 0
+applications not_processed.excessive 0 0 0 0 0 0 0
+applications not_processed.confirm 0 0 0 0 0 0 0
+applications other.overdue_correction 0 0 0 0 0 0 0
+applications other.overdue_fee 0 0 0 0 0 0 0
+applications other.other 0 0 0 0 0 0 0
+applications total 18 0 0 0 0 0 18
+applications carried_forward 0 0 0 0 0 0 0
+review reconsideration 1 0 2 0 3
+review litigation_direct 12 0 0 0 12
+review litigation_after 0 0 0 0 0
+"#;
+
+/// Web text where a row's 总计 runs into the next label's item number ("2600000 262.没有现成信息"
+/// is 26 0 0 0 0 0 26, then "2.没有现成信息…"), and table 四 prints "01 0 1 20 0 0 0 0 0 0 0 00"
+/// for fifteen one-digit cells: numbers as printed do not fit, cut they add up (平潭 自然资源 2022).
+#[test]
+fn web_text_total_glued_to_next_item_number() {
+    let a = fixture("web_text_total_glued_to_next_item_number.txt");
+    assert_cells(&a, GLUED_TO_ITEM);
+    assert!(errors(&a).is_empty(), "{:?}", errors(&a));
+    assert!(a.findings.iter().all(|f| f.severity != Severity::Unchecked));
+    let report = a.report.as_ref().unwrap();
+    let not_held = report
+        .table(TableKey::Applications)
+        .unwrap()
+        .row("unavailable.not_held")
+        .unwrap();
+    assert!(not_held.cells.iter().flatten().all(|c| c.inferred));
+    assert_eq!(not_held.cells[6].as_ref().unwrap().raw, "26");
+}
+const GLUED_TO_ITEM: &str = r#"
+meta template=2021 year=2022 agency=平潭综合实验区自然资源与生态环境局
+active rules 0 0 0
+active normative_docs _ _ _
+active licensing 202
+active penalty 74
+active enforcement 0
+active fees 0
+applications new 29 1 0 0 0 0 30
+applications carried_over 0 0 0 0 0 0 0
+applications granted 2 0 0 0 0 0 2
+applications partial 1 1 0 0 0 0 2
+applications withheld.state_secret 0 0 0 0 0 0 0
+applications withheld.law_prohibited 0 0 0 0 0 0 0
+applications withheld.three_safety 0 0 0 0 0 0 0
+applications withheld.third_party 0 0 0 0 0 0 0
+applications withheld.internal_affairs 0 0 0 0 0 0 0
+applications withheld.process_info 0 0 0 0 0 0 0
+applications withheld.enforcement_file 0 0 0 0 0 0 0
+applications withheld.inquiry 0 0 0 0 0 0 0
+applications unavailable.not_held 26 0 0 0 0 0 26
+applications unavailable.needs_creation 0 0 0 0 0 0 0
+applications unavailable.unclear 0 0 0 0 0 0 0
+applications not_processed.petition 0 0 0 0 0 0 0
+applications not_processed.duplicate 0 0 0 0 0 0 0
+applications not_processed.publication 0 0 0 0 0 0 0
+applications not_processed.excessive 0 0 0 0 0 0 0
+applications not_processed.confirm 0 0 0 0 0 0 0
+applications other.overdue_correction 0 0 0 0 0 0 0
+applications other.overdue_fee 0 0 0 0 0 0 0
+applications other.other 0 0 0 0 0 0 0
+applications total 29 1 0 0 0 0 30
+applications carried_forward 0 0 0 0 0 0 0
+review reconsideration 0 1 0 1 2
+review litigation_direct 0 0 0 0 0
+review litigation_after 0 0 0 0 0
+"#;
+
+/// Made from the same report: 予以公开 printed as "2000003", seven digits for seven cells, has
+/// one reading (2 0 0 0 0 0 3) although it does not add up. It is read, and the checker reports
+/// the report's inconsistency instead of staying silent.
+#[test]
+fn web_text_as_many_digits_as_cells_not_adding_up() {
+    let a = fixture("web_text_as_many_digits_as_cells_not_adding_up.txt");
+    assert_cells(&a, FORCED);
+    let found: Vec<(&str, (&str, &str), Option<f64>, Option<f64>)> = errors(&a)
+        .iter()
+        .map(|f| (f.rule, f.cells[0], f.found, f.expected))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            ("results_sum", ("total", "total"), Some(30.0), Some(31.0)),
+            ("row_total", ("granted", "total"), Some(3.0), Some(2.0)),
+        ]
+    );
+    let forced: Vec<&str> = a
+        .findings
+        .iter()
+        .filter(|f| f.rule == "forced_split")
+        .map(|f| f.cells[0].0)
+        .collect();
+    assert_eq!(forced, ["granted"]);
+}
+const FORCED: &str = r#"
+meta template=2021 year=2022 agency=平潭综合实验区自然资源与生态环境局
+active rules 0 0 0
+active normative_docs _ _ _
+active licensing 202
+active penalty 74
+active enforcement 0
+active fees 0
+applications new 29 1 0 0 0 0 30
+applications carried_over 0 0 0 0 0 0 0
+applications granted 2 0 0 0 0 0 3
+applications partial 1 1 0 0 0 0 2
+applications withheld.state_secret 0 0 0 0 0 0 0
+applications withheld.law_prohibited 0 0 0 0 0 0 0
+applications withheld.three_safety 0 0 0 0 0 0 0
+applications withheld.third_party 0 0 0 0 0 0 0
+applications withheld.internal_affairs 0 0 0 0 0 0 0
+applications withheld.process_info 0 0 0 0 0 0 0
+applications withheld.enforcement_file 0 0 0 0 0 0 0
+applications withheld.inquiry 0 0 0 0 0 0 0
+applications unavailable.not_held 26 0 0 0 0 0 26
+applications unavailable.needs_creation 0 0 0 0 0 0 0
+applications unavailable.unclear 0 0 0 0 0 0 0
+applications not_processed.petition 0 0 0 0 0 0 0
+applications not_processed.duplicate 0 0 0 0 0 0 0
+applications not_processed.publication 0 0 0 0 0 0 0
+applications not_processed.excessive 0 0 0 0 0 0 0
+applications not_processed.confirm 0 0 0 0 0 0 0
+applications other.overdue_correction 0 0 0 0 0 0 0
+applications other.overdue_fee 0 0 0 0 0 0 0
+applications other.other 0 0 0 0 0 0 0
+applications total 29 1 0 0 0 0 30
+applications carried_forward 0 0 0 0 0 0 0
+review reconsideration 0 1 0 1 2
+review litigation_direct 0 0 0 0 0
+review litigation_after 0 0 0 0 0
+"#;
+
+/// Sample 000 with the label of one result row lost ("1." for "1.属于国家秘密"): the row is not
+/// found, so （七）总计 = the result rows cannot be checked in any column (unread is not 0). The
+/// report's real mismatch, 总计 + 结转下年 43 against 新收 + 上年结转 44, has every operand read and
+/// stays an error; the results_sum errors of the intact sample become unchecked, naming the row.
+#[test]
+fn real_report_with_a_result_row_not_found_is_unchecked_not_wrong() {
+    let a = fixture("real_report_result_row_label_lost.txt");
+    let found: Vec<(&str, (&str, &str), Option<f64>, Option<f64>)> = errors(&a)
+        .iter()
+        .map(|f| (f.rule, f.cells[0], f.found, f.expected))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            ("balance", ("total", "natural"), Some(43.0), Some(44.0)),
+            ("balance", ("total", "total"), Some(43.0), Some(44.0)),
+        ]
+    );
+    let unchecked: Vec<(&str, Vec<(&str, &str)>)> = a
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Unchecked)
+        .map(|f| (f.rule, f.unread.clone()))
+        .collect();
+    let cols = [
+        "natural",
+        "commercial",
+        "research",
+        "public_interest",
+        "legal_service",
+        "other_org",
+        "total",
+    ];
+    assert_eq!(
+        unchecked,
+        cols.iter()
+            .map(|c| ("results_sum", vec![("withheld.state_secret", *c)]))
+            .collect::<Vec<_>>()
+    );
+    assert_eq!((a.errors(), a.unchecked()), (2, 7));
+}
