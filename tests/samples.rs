@@ -96,6 +96,9 @@ fn assert_cells(a: &Audit, expected: &str) {
     }
 }
 
+/// An error finding as the tests compare it: rule, first cell, found, expected.
+type ErrorSummary<'a> = (&'a str, (&'a str, &'a str), Option<f64>, Option<f64>);
+
 fn errors(a: &Audit) -> Vec<&gouji::checker::Finding> {
     a.findings
         .iter()
@@ -634,7 +637,7 @@ review litigation_after 2 0 1 0 3
 fn web_text_spaces_inside_cells() {
     let a = fixture("web_text_spaces_inside_cells.txt");
     assert_cells(&a, SPACES_INSIDE);
-    let found: Vec<(&str, (&str, &str), Option<f64>, Option<f64>)> = errors(&a)
+    let found: Vec<ErrorSummary> = errors(&a)
         .iter()
         .map(|f| (f.rule, f.cells[0], f.found, f.expected))
         .collect();
@@ -760,7 +763,7 @@ review litigation_after 0 0 0 0 0
 fn web_text_as_many_digits_as_cells_not_adding_up() {
     let a = fixture("web_text_as_many_digits_as_cells_not_adding_up.txt");
     assert_cells(&a, FORCED);
-    let found: Vec<(&str, (&str, &str), Option<f64>, Option<f64>)> = errors(&a)
+    let found: Vec<ErrorSummary> = errors(&a)
         .iter()
         .map(|f| (f.rule, f.cells[0], f.found, f.expected))
         .collect();
@@ -824,7 +827,7 @@ review litigation_after 0 0 0 0 0
 #[test]
 fn real_report_with_a_result_row_not_found_is_unchecked_not_wrong() {
     let a = fixture("real_report_result_row_label_lost.txt");
-    let found: Vec<(&str, (&str, &str), Option<f64>, Option<f64>)> = errors(&a)
+    let found: Vec<ErrorSummary> = errors(&a)
         .iter()
         .map(|f| (f.rule, f.cells[0], f.found, f.expected))
         .collect();
