@@ -5,11 +5,13 @@
 //! tokens that follow are its cells, until text that is not a label, a row break, or the next
 //! label (`rows`). The collected cells are then fitted to the row's column count: padding
 //! blanks at the ends of the row (pipe runs, empty tab fields, merged-label cells) are dropped
-//! first, digit runs split by the row's arithmetic (`cells`). Table 四 has no row labels: its
+//! first, digit runs split by the row's arithmetic (`cells`). Rows whose labels stand apart
+//! from their cells are then placed between their filled neighbours (`gaps`). Table 四 has no row labels: its
 //! cells are the one run of values after its header (`review`). Agency and year come from the
 //! title (`title`).
 
 mod cells;
+mod gaps;
 mod review;
 mod rows;
 mod title;
@@ -152,6 +154,12 @@ fn parse_text(
         &mut tables[2],
         &mut notes,
     );
+    for (t, key) in [TableKey::Active, TableKey::Applications]
+        .into_iter()
+        .enumerate()
+    {
+        gaps::fill_by_position(&report.text, &tokens, template.table(key), &mut tables, t);
+    }
 
     let (agency, year) = title_metadata(&report.text);
     report.agency = agency;
