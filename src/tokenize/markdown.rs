@@ -56,7 +56,13 @@ impl Table {
             return true;
         }
         let fields = fields(line);
-        self.row(line, &fields, false, base, out)
+        // A header row and delimiter row with no empty line before them: the next piece of a
+        // cut table, printed on.
+        let header = next.is_some_and(is_delimiter_row);
+        if header && is_generated_header(&fields) {
+            return true;
+        }
+        self.row(line, &fields, header, base, out)
     }
 
     /// True inside a table: a line without a pipe may still be a page footer within it.
@@ -200,7 +206,10 @@ fn find_break(s: &str) -> Option<(usize, usize)> {
 /// `|---|:--:|`, `--- | ---`: the row under a table's header, every field three dashes or more,
 /// or dashes with an alignment colon. (Bare shorter dashes are cells: "-" and "--" mean none.)
 pub(super) fn is_delimiter_row(line: &str) -> bool {
-    line.contains('|')
+    // Most lines fail on their first characters, before any field is cut out.
+    line.bytes()
+        .all(|b| matches!(b, b'|' | b'-' | b':' | b' ' | b'\t'))
+        && line.contains('|')
         && fields(line).iter().all(|(_, f)| {
             let f = trim_space(f);
             let dashes = f.trim_start_matches(':').trim_end_matches(':');
@@ -346,6 +355,14 @@ mod tests {
                 "2"
             ]
         );
+    }
+
+    #[test]
+    fn a_new_piece_printed_on_without_an_empty_line() {
+        let t = "| 数据1 | 数据2 |\n|---|---|\n| 3.其他 | 1 |\n— 6 —\n| 数据1 | 数据2 |\n|---|---|\n\
+                 | （七）总计 | 1 |\n";
+        let got: Vec<&str> = kinds(t).into_iter().map(|(_, s)| s).collect();
+        assert_eq!(got, ["", "3.其他", "1", "", "（七）总计", "1"]);
     }
 
     #[test]
