@@ -130,7 +130,7 @@ fn html_pages_are_checked_and_positions_name_the_page() {
     let broken = format!("{}45{}", &page[..at], &page[at + 2..]);
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("page.html"), &broken).unwrap();
-    std::fs::write(dir.path().join("notes.md"), "not a report").unwrap();
+    std::fs::write(dir.path().join("notes.csv"), "not a report").unwrap();
     let (code, out, _) = run(&["check", "--errors-only", dir.path().to_str().unwrap()]);
     assert_eq!(code, 1, "{out}");
     let line = broken[..at].matches('\n').count() + 1;
@@ -443,7 +443,7 @@ fn one_thread_gives_the_same_output_in_the_same_order() {
     let (code, all, _) = run(&["check", "--format", "json", &dir, extra]);
     let (code1, one, _) = run(&["check", "-j", "1", "--format", "json", &dir, extra]);
     assert_eq!((code, code1), (1, 1));
-    assert_eq!(all.lines().count(), 9, "{all}");
+    assert_eq!(all.lines().count(), 11, "{all}");
     assert_eq!(all, one);
     let (code, _, err) = run(&["check", "-j", "0", &dir]);
     assert_eq!(code, 2);
