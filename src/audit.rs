@@ -314,7 +314,8 @@ impl From<Vec<PathBuf>> for Reports {
 }
 
 /// Expands files and directories (recursively) into the report files to audit, sorted.
-/// Directories contribute `*.txt` and HTML (`*.html`, `*.htm`, `*.shtml`) files; files named
+/// Directories contribute `*.txt`, Markdown (`*.md`, what PDF and OCR converters write) and
+/// HTML (`*.html`, `*.htm`, `*.shtml`) files; files named
 /// explicitly are always taken. The first directory that cannot be listed ends it, its error
 /// naming the directory.
 pub fn collect_paths(inputs: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {
@@ -414,10 +415,10 @@ impl ReportPaths {
     }
 }
 
-/// True for the files a directory contributes: text and HTML pages.
+/// True for the files a directory contributes: text, Markdown and HTML pages.
 fn is_report_file(p: &Path) -> bool {
     p.extension().is_some_and(|e| {
-        ["txt", "html", "htm", "shtml"]
+        ["txt", "md", "html", "htm", "shtml"]
             .iter()
             .any(|x| e.eq_ignore_ascii_case(x))
     })

@@ -540,6 +540,17 @@ fn structure_checks(
                     n.row
                 ),
             ),
+            NoteKind::Placed => (
+                "placed_by_position",
+                format!(
+                    "row {} ({}): its label stands apart from its cells; the cells printed between the rows around it were placed here by position; check them against the source",
+                    n.row,
+                    template
+                        .table(n.table)
+                        .row(n.row)
+                        .map_or("", |r| r.short.as_str()),
+                ),
+            ),
             NoteKind::Forced { runs } => (
                 "forced_split",
                 format!(
@@ -606,7 +617,9 @@ fn structure_checks(
                     if inferred
                         || matches!(
                             n.kind,
-                            NoteKind::Unsplit { .. } | NoteKind::GappedLabel { .. }
+                            NoteKind::Unsplit { .. }
+                                | NoteKind::GappedLabel { .. }
+                                | NoteKind::Placed
                         )
                     {
                         f.cells.push((row.key, *col));

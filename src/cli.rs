@@ -53,7 +53,7 @@ pub enum Format {
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// Report files or directories (searched recursively for *.txt, *.html, *.htm, *.shtml);
+    /// Report files or directories (searched recursively for *.txt, *.md, *.html, *.htm, *.shtml);
     /// `-` reads a report from standard input.
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,

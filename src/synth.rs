@@ -21,17 +21,22 @@ pub enum Layout {
     E,
     /// An HTML page: one `<tr>` per row, blank cells as `&nbsp;`.
     G,
+    /// Markdown as converters write it: pipe tables with generated headers ("数据1 …"), cut
+    /// every few rows by a page footer and a new header (a row cut there keeps its label above
+    /// the break and its cells below), blank cells as empty fields ("||").
+    H,
 }
 
 impl Layout {
     /// The layouts that keep every cell separate (E does not: see [`crate::split`]).
-    pub const ALL: [Layout; 6] = [
+    pub const ALL: [Layout; 7] = [
         Layout::A,
         Layout::B,
         Layout::C,
         Layout::D,
         Layout::F,
         Layout::G,
+        Layout::H,
     ];
 }
 
@@ -187,6 +192,7 @@ pub fn render(
         layout,
         out: String::with_capacity(8192),
         in_table: false,
+        table_rows: 0,
     };
     if layout == Layout::G {
         w.out.push_str(&format!(
@@ -280,8 +286,10 @@ pub fn render(
 struct Writer {
     layout: Layout,
     out: String,
-    /// Layout G: a `<table>` is open.
+    /// Layouts G and H: a table is open.
     in_table: bool,
+    /// Layout H: rows printed in the open table (a page break comes every few).
+    table_rows: usize,
 }
 
 impl Writer {
@@ -291,6 +299,10 @@ impl Writer {
 
     /// Narrative text (headings, paragraphs).
     fn para(&mut self, text: &str) {
+        if self.layout == Layout::H && self.in_table {
+            self.out.push('\n');
+            self.in_table = false;
+        }
         if self.layout != Layout::G {
             self.out.push_str(text);
             return;
@@ -323,6 +335,32 @@ impl Writer {
         self.out.push_str("</tr>\n");
     }
 
+    /// Layout H: one table row of fields, after a generated header when a table starts, and a
+    /// page footer with a new header every nine rows (a table cut across pages; see `row`).
+    fn md_row<S: AsRef<str>>(&mut self, fields: &[S]) {
+        let header = |n: usize| {
+            let names: Vec<String> = (1..=n).map(|i| format!("数据{i}")).collect();
+            format!("| {} |\n|{}\n", names.join(" | "), "---|".repeat(n))
+        };
+        if !self.in_table || self.table_rows == 9 {
+            if self.in_table {
+                self.out.push_str("— 3 —\n");
+            }
+            self.out.push_str(&header(fields.len()));
+            self.in_table = true;
+            self.table_rows = 0;
+        }
+        self.table_rows += 1;
+        self.out.push('|');
+        for f in fields {
+            match f.as_ref() {
+                "" => self.out.push('|'),
+                f => self.out.push_str(&format!(" {f} |")),
+            }
+        }
+        self.out.push('\n');
+    }
+
     fn html_cell(c: &Option<i64>) -> String {
         c.map_or("&nbsp;".to_string(), |v| v.to_string())
     }
@@ -346,6 +384,7 @@ impl Writer {
             Layout::F => o.push_str(&format!("{}\n", texts.join(" "))),
             Layout::E => o.push_str(&texts.concat()),
             Layout::G => self.tr(texts),
+            Layout::H => self.md_row(texts),
         }
     }
 
@@ -384,6 +423,20 @@ impl Writer {
                 let mut c = vec![label.to_string()];
                 c.extend(cells.iter().map(Self::html_cell));
                 self.tr(&c);
+            }
+            Layout::H => {
+                let c: Vec<String> = cells.iter().map(Self::cell).collect();
+                if self.in_table && self.table_rows == 9 {
+                    // Cut at this row: its label is left above the page break, as text, and
+                    // its cells open the next piece of the table.
+                    self.out.push_str(&format!("{label}\n— 3 —\n"));
+                    self.in_table = false;
+                    self.md_row(&c);
+                } else {
+                    let mut fields = vec![label.to_string()];
+                    fields.extend(c);
+                    self.md_row(&fields);
+                }
             }
         }
     }
@@ -425,6 +478,10 @@ impl Writer {
             Layout::G => {
                 let c: Vec<String> = cells.iter().map(Self::html_cell).collect();
                 self.tr(&c);
+            }
+            Layout::H => {
+                let c: Vec<String> = cells.iter().map(Self::cell).collect();
+                self.md_row(&c);
             }
         }
     }

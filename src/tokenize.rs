@@ -1,9 +1,12 @@
 //! Splitting report text into cell tokens with byte spans.
 //!
 //! Layouts differ mainly in how they separate cells: one cell per line (A, D), `|` (B),
-//! tabs (C), spaces (F). This module reads each line with the separator it uses and emits a
-//! flat stream of tokens: text (labels, headings), values, blank cells and row breaks. The
-//! parser aligns that stream to the template; it never looks at separators itself.
+//! tabs (C), spaces (F), Markdown pipe tables (H, [`markdown`]). This module reads each line
+//! with the separator it uses and emits a flat stream of tokens: text (labels, headings),
+//! values, blank cells and row breaks. The parser aligns that stream to the template; it never
+//! looks at separators itself.
+
+mod markdown;
 
 use std::ops::Range;
 
@@ -18,7 +21,8 @@ pub enum Kind {
     Value,
     /// A cell that is present but empty (whitespace only).
     Blank,
-    /// A structural row end: an empty line (layout A) or a `||` run (layouts B, D).
+    /// A structural row end: an empty line (layout A), a `||` run (layouts B, D), the start
+    /// of a Markdown table row (H).
     Break,
     /// Digits glued to text with no separator (web text, layout E: "予以公开6000017"): may
     /// hold several cells; only the table's arithmetic can split it.
@@ -36,26 +40,36 @@ pub struct Token {
 /// Tokenizes the whole text. Never panics; every span lies on character boundaries.
 pub fn tokenize(text: &str) -> Vec<Token> {
     let mut out = Vec::with_capacity(text.len() / 8);
-    let mut start = 0;
     let ends = memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1);
-    let last = (start < text.len() && !text.ends_with('\n')).then_some(text.len());
-    for end in ends.chain(last) {
-        let body = text[start..end].trim_end_matches(['\n', '\r']);
-        tokenize_line(body, start, &mut out);
-        start = end;
+    let last = (!text.is_empty() && !text.ends_with('\n')).then_some(text.len());
+    let mut lines = ends
+        .chain(last)
+        .scan(0, |start, end| {
+            let at = std::mem::replace(start, end);
+            Some((at, text[at..end].trim_end_matches(['\n', '\r'])))
+        })
+        .peekable();
+    let mut table = markdown::Table::default();
+    while let Some((start, body)) = lines.next() {
+        let next = lines.peek().map(|(_, l)| *l);
+        tokenize_line(body, next, start, &mut table, &mut out);
     }
     out
 }
 
-fn tokenize_line(line: &str, base: usize, out: &mut Vec<Token>) {
+fn tokenize_line(
+    line: &str,
+    next: Option<&str>,
+    base: usize,
+    table: &mut markdown::Table,
+    out: &mut Vec<Token>,
+) {
     if line.is_empty() {
+        table.end();
         out.push(Token {
             kind: Kind::Break,
             span: base..base,
         });
-        return;
-    }
-    if is_page_footer(line) {
         return;
     }
     // One pass over the line for both separators.
@@ -63,6 +77,12 @@ fn tokenize_line(line: &str, base: usize, out: &mut Vec<Token>) {
     for &b in line.as_bytes() {
         pipe |= b == b'|';
         tab |= b == b'\t';
+    }
+    if (pipe || table.is_open()) && table.line(line, next, base, out) {
+        return;
+    }
+    if is_page_footer(line) {
+        return;
     }
     if pipe {
         // B and D: fields between pipes; what follows the last pipe is the row terminator.

@@ -131,7 +131,7 @@ fn html_pages_are_checked_and_positions_name_the_page() {
     let broken = format!("{}45{}", &page[..at], &page[at + 2..]);
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("page.html"), &broken).unwrap();
-    std::fs::write(dir.path().join("notes.md"), "not a report").unwrap();
+    std::fs::write(dir.path().join("notes.csv"), "not a report").unwrap();
     let (code, out, _) = run(&["check", "--errors-only", dir.path().to_str().unwrap()]);
     assert_eq!(code, 1, "{out}");
     let line = broken[..at].matches('\n').count() + 1;
@@ -444,7 +444,7 @@ fn one_thread_gives_the_same_output_in_the_same_order() {
     let (code, all, _) = run(&["check", "--format", "json", &dir, extra]);
     let (code1, one, _) = run(&["check", "-j", "1", "--format", "json", &dir, extra]);
     assert_eq!((code, code1), (1, 1));
-    assert_eq!(all.lines().count(), 9, "{all}");
+    assert_eq!(all.lines().count(), 15, "{all}");
     assert_eq!(all, one);
     let (code, _, err) = run(&["check", "-j", "0", &dir]);
     assert_eq!(code, 2);
@@ -513,4 +513,40 @@ fn a_report_piped_to_standard_input() {
         "{out}"
     );
     assert!(out.ends_with("checked 1 report(s): 1 with errors (4 error(s)), 0 relation(s) unchecked, 24 warning(s), 0 unreadable or without tables\n"), "{out}");
+}
+
+/// Folders contribute Markdown (`*.md`, what PDF and OCR converters write) beside text and HTML,
+/// to `gouji check` and to the workbench's list alike, and it is read as layout H.
+#[test]
+fn folders_contribute_markdown_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/markdown_pipe_table_cut_across_pages.md");
+    std::fs::create_dir_all(root.join("converted")).unwrap();
+    std::fs::copy(&fixture, root.join("converted/shanghai.md")).unwrap();
+    std::fs::copy(
+        samples().join("004_4760a96778e8f996.txt"),
+        root.join("b.txt"),
+    )
+    .unwrap();
+    std::fs::copy(&fixture, root.join("converted/shanghai.csv")).unwrap();
+    let (code, out, err) = run(&["check", "--format", "json", root.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}{err}");
+    let reports: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let files: Vec<&str> = reports
+        .iter()
+        .map(|v| v["file"].as_str().unwrap())
+        .map(|f| f.strip_prefix(root.to_str().unwrap()).unwrap())
+        .collect();
+    assert_eq!(files, ["/b.txt", "/converted/shanghai.md"]);
+    assert_eq!(
+        reports[1]["applications"]["rows"]["other.overdue_correction"],
+        serde_json::json!([40, 1, 0, 0, 2, 0, 43])
+    );
+    let listed = gouji::audit::collect_paths(&[root.to_path_buf()]).unwrap();
+    assert_eq!(listed.len(), 2, "{listed:?}");
 }

@@ -820,13 +820,13 @@ review litigation_direct 0 0 0 0 0
 review litigation_after 0 0 0 0 0
 "#;
 
-/// Sample 000 with the label of one result row lost ("1." for "1.属于国家秘密"): the row is not
+/// Sample 000 with one result row (1.属于国家秘密, its label and its cells) left out: the row is not
 /// found, so （七）总计 = the result rows cannot be checked in any column (unread is not 0). The
 /// report's real mismatch, 总计 + 结转下年 43 against 新收 + 上年结转 44, has every operand read and
 /// stays an error; the results_sum errors of the intact sample become unchecked, naming the row.
 #[test]
 fn real_report_with_a_result_row_not_found_is_unchecked_not_wrong() {
-    let a = fixture("real_report_result_row_label_lost.txt");
+    let a = fixture("real_report_result_row_missing.txt");
     let found: Vec<ErrorSummary> = errors(&a)
         .iter()
         .map(|f| (f.rule, f.cells[0], f.found, f.expected))
@@ -860,4 +860,214 @@ fn real_report_with_a_result_row_not_found_is_unchecked_not_wrong() {
             .collect::<Vec<_>>()
     );
     assert_eq!((a.errors(), a.unchecked()), (2, 7));
+}
+
+/// Layout H, from a real report (上海市人民政府办公厅 2025) as a PDF converter wrote it in
+/// Markdown: the table cut into many small tables, each with its delimiter row and the first row
+/// of the piece taken as its header, page footers between them, merged labels leaking into rows
+/// ("| （三）不 | 4.保护第三方合法权益 | … |"), and the wrapped labels of two rows printed above
+/// the piece ("5.要求行政机关确认或重新出具 / 已获取信息 / 1.申请人无正当理由逾期不补正、")
+/// while their cells come later, unlabelled ("| 0 | 0 | … |") or beside a middle fragment of
+/// the label ("| 行政机关不再处理其政府信息公 | 40 | … |"). Those two rows are placed between
+/// their filled neighbours; the numbers then add up, with no error. (Table 二 really lost a cell
+/// of 规章 and of 行政规范性文件 in conversion: two cell-count warnings, nothing guessed.)
+#[test]
+fn markdown_pipe_table_cut_across_pages() {
+    let a = fixture("markdown_pipe_table_cut_across_pages.md");
+    assert_cells(&a, MD_CUT);
+    let report = a.report.as_ref().unwrap();
+    assert_eq!(
+        (report.template.as_deref(), report.year),
+        (Some("2021"), Some(2025))
+    );
+    let found: Vec<&str> = a.findings.iter().map(|f| f.message.as_str()).collect();
+    assert_eq!(
+        found,
+        vec![
+            "row rules has 2 of the 3 cells the template expects; the rest are left empty",
+            "row normative_docs has 2 of the 3 cells the template expects; the rest are left empty",
+            "row not_processed.confirm (不予处理・确认或重新出具): its label stands apart from its \
+             cells; the cells printed between the rows around it were placed here by position; \
+             check them against the source",
+            "row other.overdue_correction (其他・逾期不补正): its label stands apart from its cells; \
+             the cells printed between the rows around it were placed here by position; check \
+             them against the source",
+        ]
+    );
+    // The rows placed by position point at their own cells, and at the label fragment
+    // printed beside them.
+    let apps = report.table(TableKey::Applications).unwrap();
+    let line_of = |span: std::ops::Range<usize>| {
+        let start = report.text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+        let end = report.text[span.end..]
+            .find('\n')
+            .map_or(report.text.len(), |i| span.end + i);
+        &report.text[start..end]
+    };
+    let overdue = apps.row("other.overdue_correction").unwrap();
+    assert_eq!(
+        &report.text[overdue.label_span.clone().unwrap()],
+        "行政机关不再处理其政府信息公"
+    );
+    assert_eq!(
+        line_of(overdue.cells[0].as_ref().unwrap().span.clone()),
+        "| 行政机关不再处理其政府信息公 | 40 | 1 | 0 | 0 | 2 | 0 | 43 |"
+    );
+    let confirm = apps.row("not_processed.confirm").unwrap();
+    assert_eq!(
+        line_of(confirm.cells[6].as_ref().unwrap().span.clone()),
+        "| 0 | 0 | 0 | 0 | 0 | 0 | 0 |"
+    );
+}
+
+const MD_CUT: &str = r#"
+active rules 22 235 _
+active normative_docs 34 189 _
+active licensing 0
+active penalty 0
+active enforcement 0
+active fees 0
+applications new 1259 36 0 0 0 0 1295
+applications carried_over 170 15 0 0 4 0 189
+applications granted 201 5 0 0 0 0 206
+applications partial 2 0 0 0 0 0 2
+applications withheld.state_secret 4 0 0 0 0 0 4
+applications withheld.law_prohibited 0 0 0 0 0 0 0
+applications withheld.three_safety 1 0 0 0 0 0 1
+applications withheld.third_party 0 0 0 0 0 0 0
+applications withheld.internal_affairs 8 0 0 0 1 0 9
+applications withheld.process_info 1 0 0 0 0 0 1
+applications withheld.enforcement_file 0 0 0 0 0 0 0
+applications withheld.inquiry 5 0 0 0 0 0 5
+applications unavailable.not_held 484 28 0 0 1 0 513
+applications unavailable.needs_creation 47 1 0 0 0 0 48
+applications unavailable.unclear 3 0 0 0 0 0 3
+applications not_processed.petition 61 1 0 0 0 0 62
+applications not_processed.duplicate 16 0 0 0 0 0 16
+applications not_processed.publication 1 0 0 0 0 0 1
+applications not_processed.excessive 1 0 0 0 0 0 1
+applications not_processed.confirm 0 0 0 0 0 0 0
+applications other.overdue_correction 40 1 0 0 2 0 43
+applications other.overdue_fee 0 0 0 0 0 0 0
+applications other.other 264 12 0 0 0 0 276
+applications total 1139 48 0 0 4 0 1191
+applications carried_forward 290 3 0 0 0 0 293
+review reconsideration 40 0 10 5 55
+review litigation_direct 2 0 4 6 12
+review litigation_after 6 0 9 7 22
+"#;
+
+/// Layout H as converters also write it (the structure of the same real table): generated
+/// headers ("| 数据1 | … | 数据8 |") on every piece of a table cut across pages, a page footer
+/// as a row, blank cells written "||", a label printed above the piece that holds its cells
+/// ("3.补正后申请内容仍不明确", then a generated header, then "| 1 | 0 | … |"), and labels
+/// wrapped over two table rows — the first row holding the label's start and blank cells, the
+/// next the rest of the label and the cells. Each row takes its own cells; the generated
+/// headers give none (read as text they would be the cells "1 … 7" of the row above them).
+#[test]
+fn markdown_labels_wrapped_over_two_rows() {
+    let a = fixture("markdown_labels_wrapped_over_two_rows.md");
+    assert_cells(&a, MD_WRAPPED);
+    let found: Vec<(&str, &str)> = a.findings.iter().map(|f| (f.rule, f.cells[0].0)).collect();
+    assert_eq!(
+        found,
+        vec![
+            ("placed_by_position", "partial"),
+            ("placed_by_position", "not_processed.confirm"),
+            ("placed_by_position", "other.overdue_correction"),
+            ("blank_cells", "withheld.state_secret")
+        ]
+    );
+    let report = a.report.as_ref().unwrap();
+    let partial = report
+        .table(TableKey::Applications)
+        .unwrap()
+        .row("partial")
+        .unwrap();
+    assert_eq!(
+        &report.text[partial.label_span.clone().unwrap()],
+        "（二）部分公开（区分处理的，只计这一情",
+        "the row keeps the label it was opened by"
+    );
+}
+
+const MD_WRAPPED: &str = r#"
+meta template=2021 year=2024 agency=某市某区人民政府
+active rules 0 0 0
+active normative_docs 3 1 12
+active licensing 120
+active penalty 45
+active enforcement 2
+active fees 0
+applications new 11 0 0 0 0 0 11
+applications carried_over 2 0 0 0 0 0 2
+applications granted 5 0 0 0 0 0 5
+applications partial 2 0 0 0 0 0 2
+applications withheld.state_secret 1 _ _ _ _ _ 1
+applications withheld.law_prohibited 0 0 0 0 0 0 0
+applications withheld.three_safety 0 0 0 0 0 0 0
+applications withheld.third_party 0 0 0 0 0 0 0
+applications withheld.internal_affairs 0 0 0 0 0 0 0
+applications withheld.process_info 0 0 0 0 0 0 0
+applications withheld.enforcement_file 0 0 0 0 0 0 0
+applications withheld.inquiry 0 0 0 0 0 0 0
+applications unavailable.not_held 1 0 0 0 0 0 1
+applications unavailable.needs_creation 0 0 0 0 0 0 0
+applications unavailable.unclear 1 0 0 0 0 0 1
+applications not_processed.petition 0 0 0 0 0 0 0
+applications not_processed.duplicate 0 0 0 0 0 0 0
+applications not_processed.publication 0 0 0 0 0 0 0
+applications not_processed.excessive 0 0 0 0 0 0 0
+applications not_processed.confirm 0 0 0 0 0 0 0
+applications other.overdue_correction 1 0 0 0 0 0 1
+applications other.overdue_fee 0 0 0 0 0 0 0
+applications other.other 0 0 0 0 0 0 0
+applications total 11 0 0 0 0 0 11
+applications carried_forward 2 0 0 0 0 0 2
+review reconsideration 1 0 0 0 1
+review litigation_direct 0 0 0 1 1
+review litigation_after 0 0 0 0 0
+"#;
+
+/// Rows are placed by position only when the unlabelled runs of cells between two filled rows
+/// pair off with the rows left empty there: one run too many, or a run short of a cell, and
+/// the rows of that gap stay unread (unknown, never guessed).
+#[test]
+fn rows_are_placed_by_position_only_when_runs_and_rows_pair_off() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/markdown_labels_wrapped_over_two_rows.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let row = "| 已获取信息 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n";
+    assert!(text.contains(row));
+    let templates = Templates::embedded().unwrap();
+    let confirm = |text: &str| {
+        let a =
+            gouji::audit::audit_bytes(&path, text.as_bytes(), &templates, &ReadOptions::default());
+        let report = a.report.as_ref().unwrap();
+        let t = report.table(TableKey::Applications).unwrap();
+        let cells = |key: &str| -> Vec<String> {
+            t.row(key)
+                .unwrap()
+                .cells
+                .iter()
+                .map(|c| cell_json(c.as_ref()).to_string())
+                .collect()
+        };
+        (
+            cells("not_processed.confirm"),
+            cells("other.overdue_correction"),
+        )
+    };
+    let zeros: Vec<String> = vec!["0".into(); 7];
+    let blanks: Vec<String> = vec!["null".into(); 7];
+    assert_eq!(confirm(&text).0, zeros);
+    let twice = text.replace(row, &format!("{row}| 9 | 0 | 0 | 0 | 0 | 0 | 9 |\n"));
+    assert_eq!(confirm(&twice).0, blanks, "two runs for one row");
+    let short = text.replace(row, "| 已获取信息 | 0 | 0 | 0 | 0 | 0 | 0 |\n");
+    // The gap holds both wrapped rows: neither is placed when one run does not fit.
+    assert_eq!(
+        confirm(&short),
+        (blanks.clone(), blanks),
+        "a run short of a cell"
+    );
 }

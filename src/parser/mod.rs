@@ -5,12 +5,14 @@
 //! tokens that follow are its cells, until text that is not a label, a row break, or the next
 //! label (`rows`). The collected cells are then fitted to the row's column count: padding
 //! blanks at the ends of the row (pipe runs, empty tab fields, merged-label cells) are dropped
-//! first, digit runs split by the row's arithmetic (`cells`). Table 四 has no row labels: its
+//! first, digit runs split by the row's arithmetic (`cells`). Rows whose labels stand apart
+//! from their cells are then placed between their filled neighbours (`gaps`). Table 四 has no row labels: its
 //! cells are the one run of values after its header (`review`). Agency and year come from the
 //! title (`title`), or the agency from the narrative when the title names none (`agency`).
 
 mod agency;
 mod cells;
+mod gaps;
 mod review;
 mod rows;
 mod solve;
@@ -47,6 +49,9 @@ pub enum NoteKind {
     CellCount { found: usize, expected: usize },
     /// Cells were split from digits printed without separators; `runs` is what was printed.
     Inferred { runs: String },
+    /// The row's label stands apart from its cells (a converter moved it): the cells were
+    /// placed by their position between the rows around them.
+    Placed,
     /// The row's own arithmetic left several cuts of its digits open; the table's column
     /// relations chose one.
     TableInferred { runs: String },
@@ -163,6 +168,19 @@ fn parse_text(
         &mut tables[2],
         &mut notes,
     );
+    for (t, key) in [TableKey::Active, TableKey::Applications]
+        .into_iter()
+        .enumerate()
+    {
+        gaps::fill_by_position(
+            &report.text,
+            &tokens,
+            template.table(key),
+            &mut tables,
+            t,
+            &mut notes,
+        );
+    }
 
     let (agency, year) = title_metadata(&report.text);
     report.agency = agency;
