@@ -699,3 +699,42 @@ proptest::proptest! {
         proptest::prop_assert_eq!(std::fs::read_to_string(&corrupt).unwrap(), "schema = [\n");
     }
 }
+
+/// A report with a result row left out: its cells show "?" in the unchecked colour (unknown,
+/// not 0 and not the "-" of a cell the report does not print), the Files pane counts the
+/// unchecked relations apart from the errors, and only the two real errors are red.
+#[test]
+fn unread_cells_show_as_unknown_and_unchecked_relations_are_counted_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/real_report_result_row_missing.txt");
+    std::fs::copy(&src, dir.path().join("r.txt")).unwrap();
+    let app = app(dir.path(), (160, 45));
+    let b = render(&app);
+    let text = lines(&b);
+    assert!(
+        text[1].contains("r.txt") && text[1].contains("E2 U7 W24"),
+        "{}",
+        text[1]
+    );
+    assert!(
+        text.iter()
+            .any(|l| l.contains("Findings: 2 error(s), 7 unchecked, 24 warning(s)"))
+    );
+    let y = text
+        .iter()
+        .position(|l| l.contains("│不予公开・国家~"))
+        .expect("the unread row is shown") as u16;
+    let x0 = find_x(&b, y, "不予公开・国家~", 90).unwrap();
+    let marks: Vec<u16> = (x0..b.area.width)
+        .filter(|&x| b[(x, y)].symbol() == "?")
+        .collect();
+    assert_eq!(marks.len(), 7, "{}", text[y as usize]);
+    for x in marks {
+        assert_eq!(b[(x, y)].fg, Color::Magenta, "? at x={x}");
+    }
+    assert!(
+        text.iter()
+            .any(|l| l.contains("│U results_sum: 自然人: not checked"))
+    );
+}
