@@ -28,9 +28,10 @@ fn year_first_title_regex() -> &'static Regex {
 /// Agency and year of the report: from its title ([`title_lines`]); when the title names no
 /// agency (or there is no title line), the agency the opening of the narrative names.
 pub(super) fn title_metadata(text: &str) -> (Option<String>, Option<i32>) {
-    let rules = AgencyRules::embedded();
-    let (agency, year) = title_lines(text, rules);
-    let agency = agency.or_else(|| rules.and_then(|r| r.in_narrative(text)));
+    // The rules (compiled regular expressions) are built on first need: most titles name
+    // their agency.
+    let (agency, year) = title_lines(text);
+    let agency = agency.or_else(|| AgencyRules::embedded().and_then(|r| r.in_narrative(text)));
     (agency, year)
 }
 
@@ -39,7 +40,7 @@ pub(super) fn title_metadata(text: &str) -> (Option<String>, Option<i32>) {
 /// consecutive short lines among the first ones are tried, shortest first. A title that puts
 /// the year first ("2025 年上海市人民政府办公厅政府信息公开工作年度报告") is read too, its
 /// agency only when it passes the narrative's checks (`rules`): such a line may be a sentence.
-fn title_lines(text: &str, rules: Option<&AgencyRules>) -> (Option<String>, Option<i32>) {
+fn title_lines(text: &str) -> (Option<String>, Option<i32>) {
     let lines: Vec<&str> = text
         .lines()
         .map(trim_space)
@@ -59,7 +60,7 @@ fn title_lines(text: &str, rules: Option<&AgencyRules>) -> (Option<String>, Opti
             }
             if let Some(c) = year_first_title_regex().captures(&joined) {
                 let agency = trim_space(&c[2]);
-                if rules.is_some_and(|r| r.plausible(agency)) {
+                if AgencyRules::embedded().is_some_and(|r| r.plausible(agency)) {
                     return (Some(agency.to_string()), c[1].parse().ok());
                 }
             }
