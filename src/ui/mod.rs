@@ -11,6 +11,7 @@ pub mod keymap;
 pub mod state;
 pub mod table;
 pub mod theme;
+pub mod terminal;
 pub mod update;
 pub mod view;
 
@@ -26,7 +27,10 @@ use ratatui::backend::Backend;
 use rayon::prelude::*;
 
 use crate::annotations::store::retire_old_file;
-use crate::annotations::{AnnotationStore, now_rfc3339, save};
+use crate::annotations::{
+    AnnotationError, AnnotationStore, clean_stale_temps, now_rfc3339, save,
+};
+use crate::text::visible;
 use crate::audit::{Audit, ReadOptions, Reports, audit_file};
 use crate::template::Templates;
 
@@ -40,16 +44,46 @@ pub struct App {
     pub config: Config,
     opts: ReadOptions,
     rx: Option<Receiver<(usize, Box<crate::audit::Audit>)>>,
+    /// The open report's file as last seen (entry, length and modification time; `None`
+    /// when it could not be read), to notice it changing or vanishing on disk.
+    watched: Option<(usize, Option<(u64, std::time::SystemTime)>)>,
 }
 
 /// Audits one report for the workbench, with its line index built here (on the loader's
-/// thread) rather than on the UI thread when the Raw pane first draws it.
+/// thread) rather than on the UI thread when the Raw pane first draws it. A panic while
+/// reading one report (a bug) makes that report unreadable, with the panic's message, and
+/// leaves the workbench running.
 fn load(path: &Path, templates: &Templates, opts: &ReadOptions) -> Box<Audit> {
-    let audit = audit_file(path, templates, opts);
-    if let Some(r) = &audit.report {
-        r.line_count();
+    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let audit = audit_file(path, templates, opts);
+        if let Some(r) = &audit.report {
+            r.line_count();
+        }
+        audit
+    }));
+    Box::new(read.unwrap_or_else(|panic| {
+        let why = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown".into());
+        Audit::failed(
+            path,
+            format!("internal error while reading this report (please report it): {why}"),
+        )
+    }))
+}
+
+/// The folders annotation files of `files` are written in, each once.
+fn annotation_dirs(opts: &ReadOptions, files: &[PathBuf]) -> Vec<PathBuf> {
+    let mut dirs = std::collections::BTreeSet::new();
+    for f in files {
+        let p = opts.annotations.path(f);
+        if let Some(d) = p.parent() {
+            dirs.insert(d.to_path_buf());
+        }
     }
-    Box::new(audit)
+    dirs.into_iter().collect()
 }
 
 impl App {
@@ -103,6 +137,9 @@ impl App {
             {
                 return;
             }
+            // Temporary files a killed gouji left, removed under each folder's write lock.
+            let dirs = annotation_dirs(&bg_opts, &bg_paths);
+            clean_stale_temps(dirs.iter().map(PathBuf::as_path));
             bg_paths.par_iter().enumerate().skip(1).for_each(|(i, p)| {
                 let _ = send(i, p);
             });
@@ -114,6 +151,7 @@ impl App {
             config,
             opts,
             rx: Some(rx),
+            watched: None,
         }
     }
 
@@ -128,11 +166,14 @@ impl App {
         let opts = App::options(&config, &reports);
         let notice = App::startup_notice(&opts, &reports);
         let paths = reports.files;
+        let dirs = annotation_dirs(&opts, &paths);
+        clean_stale_temps(dirs.iter().map(PathBuf::as_path));
         let mut app = App {
             state: State::new(paths.clone(), templates.clone(), size),
             config,
             opts,
             rx: None,
+            watched: None,
         };
         for (i, p) in paths.iter().enumerate() {
             let audit = load(p, &templates, &app.opts);
@@ -148,29 +189,13 @@ impl App {
             Effect::None => true,
             Effect::Quit => false,
             Effect::Save { entry, op, history } => {
-                let before = self
-                    .state
-                    .entries
-                    .get(entry)
-                    .and_then(|e| e.audit.as_ref())
-                    .and_then(|a| a.annotations.as_ref())
-                    .map(|l| Box::new(l.annotations.clone()));
-                // Without annotations there is nothing to save into; the error path puts a
-                // popped undo/redo snapshot back (`before` is not used there).
-                let (result, before) = match before {
-                    Some(b) => (self.save(entry, &op), b),
-                    None => (
-                        Err("the report is not loaded".to_string()),
-                        Box::new(crate::annotations::Annotations::new("", "")),
-                    ),
-                };
+                let result = self.save(entry, &op);
                 update(
                     &mut self.state,
                     Msg::Saved {
                         entry,
                         result,
                         history,
-                        before,
                     },
                 );
                 true
@@ -178,20 +203,45 @@ impl App {
         }
     }
 
-    /// Writes the change to the report's own annotation file. When the annotations came from
-    /// an old-style file, that file is then renamed `….migrated` (kept, never read again) if
-    /// it still holds what was read; the message says where they went.
+    /// Writes the change to the report's own annotation file, as a transaction on what the
+    /// file holds now. When the annotations came from an old-style file, that file is then
+    /// renamed `….migrated` (kept, never read again) if it still holds what was read; the
+    /// message says where they went.
     fn save(
         &self,
         entry: usize,
         op: &crate::annotations::Op,
-    ) -> Result<Box<state::Written>, String> {
-        let e = self.state.entries.get(entry).ok_or("no such report")?;
-        let audit = e.audit.as_ref().ok_or("report not loaded")?;
-        let loaded = audit.annotations.as_ref().ok_or("report not loaded")?;
+    ) -> Result<Box<state::Written>, state::NotSaved> {
+        let fail = |m: &str| state::NotSaved {
+            message: m.to_string(),
+            current: None,
+        };
+        let e = self
+            .state
+            .entries
+            .get(entry)
+            .ok_or_else(|| fail("no such report"))?;
+        let audit = e.audit.as_ref().ok_or_else(|| fail("the report is not loaded"))?;
+        let loaded = audit
+            .annotations
+            .as_ref()
+            .ok_or_else(|| fail("the report is not loaded"))?;
         let path = self.opts.annotations.path(&e.path);
-        let saved = save(&path, loaded, op, &now_rfc3339(), &self.config.reviewer)
-            .map_err(|e| e.to_string())?;
+        let saved = save(
+            &path,
+            loaded,
+            op,
+            &audit.hash,
+            &now_rfc3339(),
+            &self.config.reviewer,
+        )
+        .map_err(|err| match err {
+            AnnotationError::Conflict { message, current } => state::NotSaved {
+                message: visible(&message).into_owned(),
+                current: Some(current),
+            },
+            other => fail(&visible(&other.to_string())),
+        })?;
         let note = audit.migrated_from.as_ref().map(|old| {
             match retire_old_file(old, loaded.disk.as_deref()) {
                 Ok(kept) => format!(
@@ -207,15 +257,79 @@ impl App {
             }
         });
         Ok(Box::new(state::Written {
-            loaded: saved,
-            moved: note,
+            loaded: saved.loaded,
+            undo: saved.undo,
+            moved: note.map(|n| visible(&n).into_owned()),
         }))
+    }
+
+    /// Picks up what changed on disk for the open report: its annotation file rewritten by
+    /// another instance or an editor (reloaded, and the status line says so), or the report
+    /// itself changed (read again) or deleted (said). Called between frames; cheap (a `stat`
+    /// and a read of one small file).
+    pub fn sync_disk(&mut self) {
+        let i = self.state.open;
+        let Some(e) = self.state.entries.get(i) else {
+            return;
+        };
+        let Some(audit) = e.audit.as_ref() else {
+            return;
+        };
+        // The report file.
+        let meta = std::fs::metadata(&e.path)
+            .ok()
+            .map(|m| (m.len(), m.modified().unwrap_or(std::time::UNIX_EPOCH)));
+        match self.watched {
+            Some((w, seen)) if w == i && seen != meta => {
+                self.watched = Some((i, meta));
+                if meta.is_none() {
+                    self.state.status = format!(
+                        "{}: the report file is gone from disk; what is shown is what was read",
+                        e.name
+                    );
+                } else {
+                    let audit = load(&e.path, &self.state.templates, &self.opts);
+                    let name = e.name.clone();
+                    self.handle(Msg::Loaded(i, audit));
+                    self.state.status =
+                        format!("{name}: the report file changed on disk: read again");
+                }
+                return;
+            }
+            Some((w, _)) if w == i => {}
+            _ => self.watched = Some((i, meta)),
+        }
+        // Its annotation file (unless read from an old-style file still to be migrated).
+        if audit.migrated_from.is_some() {
+            return;
+        }
+        let Some(loaded) = audit.annotations.as_ref() else {
+            return;
+        };
+        let path = self.opts.annotations.path(&e.path);
+        let read = std::fs::read_to_string(&path);
+        let now = read.as_ref().ok();
+        let gone = matches!(&read, Err(e) if e.kind() == std::io::ErrorKind::NotFound);
+        if now.map(String::as_str) == loaded.disk.as_deref() || (gone && loaded.disk.is_none()) {
+            return;
+        }
+        let name = loaded.annotations.report.clone();
+        let loaded = crate::annotations::from_read(&path, read, &name, &audit.hash)
+            .map(Box::new)
+            .map_err(|e| visible(&e.to_string()).into_owned());
+        update(&mut self.state, Msg::DiskChanged { entry: i, loaded });
     }
 
     /// A key press, routed to the open text area or through the keymap.
     pub fn key(&mut self, key: KeyEvent) -> bool {
         if key.kind != KeyEventKind::Press {
             return true;
+        }
+        // Ctrl-C quits like `q`, from anywhere (every change is already saved).
+        if key.code == crossterm::event::KeyCode::Char('c')
+            && key.modifiers.contains(crossterm::event::KeyModifiers::CONTROL)
+        {
+            return self.handle(Msg::Action(action::Action::Quit));
         }
         if self.state.editor.is_some() {
             return self.handle(Msg::EditorKey(key));
@@ -242,9 +356,21 @@ impl App {
             .map_err(|e| std::io::Error::other(e.to_string()))
     }
 
-    fn run<B: Backend>(&mut self, terminal: &mut Terminal<B>) -> anyhow::Result<()> {
+    fn run<B: Backend>(
+        &mut self,
+        terminal: &mut Terminal<B>,
+        stop: &terminal::Stop,
+    ) -> anyhow::Result<()> {
+        let mut synced = std::time::Instant::now();
         loop {
+            if stop.requested() {
+                return Ok(());
+            }
             self.drain_loaded();
+            if synced.elapsed() >= Duration::from_millis(250) {
+                self.sync_disk();
+                synced = std::time::Instant::now();
+            }
             self.draw(terminal)?;
             if !event::poll(Duration::from_millis(50))? {
                 continue;
@@ -268,15 +394,13 @@ impl App {
 }
 
 /// Opens the workbench on `paths` and runs it until the reviewer quits, `notice` on the
-/// status line. The terminal is restored on quit, on error and on panic.
+/// status line. The terminal is restored on quit, on error, on a panic of the UI thread, on
+/// SIGTERM, SIGHUP, SIGINT and SIGQUIT, and when the terminal goes away.
 pub fn run(reports: Reports, config: Config, notice: Option<String>) -> anyhow::Result<()> {
     let templates = Templates::embedded()?;
+    let stop = terminal::Stop::install()?;
     let mut terminal = ratatui::try_init()?;
-    let hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture);
-        hook(info);
-    }));
+    terminal::panic_hook();
     let _ = crossterm::execute!(std::io::stdout(), EnableMouseCapture);
     let size = terminal
         .size()
@@ -287,7 +411,7 @@ pub fn run(reports: Reports, config: Config, notice: Option<String>) -> anyhow::
         (Some(a), Some(b)) => Some(format!("{a}  |  {b}")),
         (a, b) => a.or(b),
     };
-    let result = app.run(&mut terminal);
+    let result = app.run(&mut terminal, &stop);
     let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture);
     ratatui::restore();
     result
