@@ -147,7 +147,7 @@ impl Annotations {
                     self.cells.remove(i);
                 }
                 if let Some(e) = entry {
-                    self.cells.push(e.clone());
+                    self.cells.push((**e).clone());
                 }
             }
         }
@@ -212,7 +212,7 @@ pub enum Op {
     /// Undo/redo of a cell change: the cell's entry as it was (`None`: no entry).
     RestoreCell {
         cell: CellRef,
-        entry: Option<CellEntry>,
+        entry: Option<Box<CellEntry>>,
     },
 }
 
@@ -265,7 +265,7 @@ impl Field {
         match self {
             Field::Cell(cell) => Op::RestoreCell {
                 cell: cell.clone(),
-                entry: a.entry(cell).cloned(),
+                entry: a.entry(cell).cloned().map(Box::new),
             },
             Field::Status => Op::SetStatus(a.status),
             Field::ReportNote => Op::ReportNote(a.note.clone()),
@@ -530,7 +530,9 @@ pub fn save(
     } else {
         match &current {
             Some(t) => parse(t).map_err(|e| e.at(path))?,
-            None => Annotations::new(&loaded.annotations.report, report_hash),
+            // No file (yet, or any more): what this instance holds stands (annotations read
+            // from an old-style file are written under the new name so).
+            None => loaded.annotations.clone(),
         }
     };
     let field = op.field();
@@ -697,7 +699,15 @@ time = "2026-11-23T10:00:00Z"
         let second = load(&path, "r.txt", "h").unwrap();
         let first = save(&path, &first, &correct("44"), "h", "t1", "a").unwrap();
         // The second instance never saw the first one's write.
-        let second = save(&path, &second, &Op::SetStatus(Status::Flagged), "h", "t2", "b").unwrap();
+        let second = save(
+            &path,
+            &second,
+            &Op::SetStatus(Status::Flagged),
+            "h",
+            "t2",
+            "b",
+        )
+        .unwrap();
         assert_eq!(
             second.loaded.annotations.corrections(),
             1,
@@ -713,7 +723,16 @@ time = "2026-11-23T10:00:00Z"
         assert_eq!(undone.loaded.annotations.status, Status::Flagged);
         // Redo brings it back, on top of what is on disk.
         let redone = save(&path, &undone.loaded, &undone.undo, "h", "t4", "a").unwrap();
-        assert_eq!(redone.loaded.annotations.entry(&cell()).unwrap().corrected.as_deref(), Some("44"));
+        assert_eq!(
+            redone
+                .loaded
+                .annotations
+                .entry(&cell())
+                .unwrap()
+                .corrected
+                .as_deref(),
+            Some("44")
+        );
         assert_eq!(redone.loaded.annotations.status, Status::Flagged);
     }
 
@@ -728,14 +747,30 @@ time = "2026-11-23T10:00:00Z"
         let AnnotationError::Conflict { message, current } = err else {
             panic!("{err}")
         };
-        assert!(message.contains("applications total / natural"), "{message}");
-        assert!(message.contains("\"44\"") && message.contains("\"45\""), "{message}");
-        assert_eq!(current.annotations, a.loaded.annotations, "the other's value, to show");
+        assert!(
+            message.contains("applications total / natural"),
+            "{message}"
+        );
+        assert!(
+            message.contains("\"44\"") && message.contains("\"45\""),
+            "{message}"
+        );
+        assert_eq!(
+            current.annotations, a.loaded.annotations,
+            "the other's value, to show"
+        );
         // The file still holds the first instance's value; a revert from the second is refused.
         let err = save(&path, &b, &Op::Revert { cell: cell() }, "h", "t3", "b").unwrap_err();
         assert!(matches!(err, AnnotationError::Conflict { .. }));
         let disk = load(&path, "r.txt", "h").unwrap();
-        assert_eq!(disk.annotations.entry(&cell()).unwrap().corrected.as_deref(), Some("44"));
+        assert_eq!(
+            disk.annotations
+                .entry(&cell())
+                .unwrap()
+                .corrected
+                .as_deref(),
+            Some("44")
+        );
         // And the first instance's undo after the other changed the cell is refused too.
         let b = save(&path, &disk, &correct("46"), "h", "t4", "b").unwrap();
         let err = save(&path, &a.loaded, &a.undo, "h", "t5", "a").unwrap_err();
@@ -749,7 +784,15 @@ time = "2026-11-23T10:00:00Z"
         let path = dir.path().join("r.txt.gouji.toml");
         let old = load(&path, "r.txt", "old").unwrap();
         let old = save(&path, &old, &correct("44"), "old", "t", "").unwrap();
-        let saved = save(&path, &old.loaded, &Op::SetStatus(Status::Reviewed), "new", "t", "").unwrap();
+        let saved = save(
+            &path,
+            &old.loaded,
+            &Op::SetStatus(Status::Reviewed),
+            "new",
+            "t",
+            "",
+        )
+        .unwrap();
         assert_eq!(saved.loaded.annotations.report_hash, "new");
     }
 
@@ -757,12 +800,29 @@ time = "2026-11-23T10:00:00Z"
     fn a_newer_schema_is_named_even_when_its_sections_do_not_parse() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("r.txt.gouji.toml");
-        std::fs::write(&path, "schema = 2\nreport = \"r.txt\"\n[review]\nsteps = [1, {oops\n").unwrap();
+        std::fs::write(
+            &path,
+            "schema = 2\nreport = \"r.txt\"\n[review]\nsteps = [1, {oops\n",
+        )
+        .unwrap();
         let err = load(&path, "r.txt", "h").unwrap_err();
         assert_eq!(err.status(), AnnotationStatus::NewerSchema);
         assert!(err.to_string().contains("newer gouji (schema 2"), "{err}");
-        let stale = Loaded { annotations: Annotations::new("r.txt", "h"), disk: None };
-        assert!(save(&path, &stale, &Op::SetStatus(Status::Reviewed), "h", "t", "").is_err());
+        let stale = Loaded {
+            annotations: Annotations::new("r.txt", "h"),
+            disk: None,
+        };
+        assert!(
+            save(
+                &path,
+                &stale,
+                &Op::SetStatus(Status::Reviewed),
+                "h",
+                "t",
+                ""
+            )
+            .is_err()
+        );
         assert!(std::fs::read_to_string(&path).unwrap().contains("{oops"));
     }
 

@@ -8,7 +8,8 @@ use encoding_rs::Encoding;
 use std::collections::BTreeMap;
 
 use crate::annotations::{
-    AnnotationStatus, AnnotationStore, Loaded, StaleCorrection, apply_corrections, content_hash, from_read,
+    AnnotationStatus, AnnotationStore, Loaded, StaleCorrection, apply_corrections, content_hash,
+    from_read,
 };
 use crate::checker::{Finding, check};
 use crate::decode::decode_owned;
@@ -172,7 +173,9 @@ impl Audit {
     /// True when some saved annotations could not be applied: the file is corrupt,
     /// unreadable or of a newer schema, or some correction is stale or names no cell.
     pub fn annotations_not_applied(&self) -> bool {
-        self.annotation_failure.is_some() || !self.stale.is_empty() || !self.unknown_cells.is_empty()
+        self.annotation_failure.is_some()
+            || !self.stale.is_empty()
+            || !self.unknown_cells.is_empty()
     }
 
     /// True when the file could not be read or holds no report tables.

@@ -308,9 +308,13 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
     if on < 2 || on * 50 < pairs || off * 2 > on || text * 10 < on * 9 {
         return None;
     }
-    let units = sample
-        .chunks_exact(2)
-        .map(|p| if enc == UTF_16LE { u16::from_le_bytes([p[0], p[1]]) } else { u16::from_be_bytes([p[0], p[1]]) });
+    let units = sample.chunks_exact(2).map(|p| {
+        if enc == UTF_16LE {
+            u16::from_le_bytes([p[0], p[1]])
+        } else {
+            u16::from_be_bytes([p[0], p[1]])
+        }
+    });
     // The sample may end inside a surrogate pair: judge only what lies before its last unit.
     let n = pairs.saturating_sub(1);
     let ok = char::decode_utf16(units.take(n)).all(|c| c.is_ok());

@@ -406,8 +406,14 @@ mod tests {
     fn control_characters_are_made_visible() {
         use super::{visible, visible_lines};
         let osc52 = "a\u{1b}]52;c;aGk=\u{7}b\u{9b}2J\u{202e}.txt";
-        assert_eq!(visible(osc52), "a\\x1b]52;c;aGk=\\x07b\\u{9b}2J\\u{202e}.txt");
-        assert!(matches!(visible("报告 2020.txt"), std::borrow::Cow::Borrowed(_)));
+        assert_eq!(
+            visible(osc52),
+            "a\\x1b]52;c;aGk=\\x07b\\u{9b}2J\\u{202e}.txt"
+        );
+        assert!(matches!(
+            visible("报告 2020.txt"),
+            std::borrow::Cow::Borrowed(_)
+        ));
         assert_eq!(visible_lines("a\u{1b}\nb\tc\n"), "a\\x1b\nb\\x09c\n");
     }
 

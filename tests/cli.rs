@@ -170,13 +170,13 @@ fn csv_is_one_line_per_cell_and_findings_go_to_their_file() {
     ]);
     assert_eq!(code, 0);
     let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(lines[0], "file,table,row,column,raw,value");
+    assert_eq!(lines[0], "file,table,row,column,raw,value,annotations");
     // 2021: 6 active rows (3+3+1+1+1+1 cells), 25 application rows × 7, 15 review cells.
     assert_eq!(lines.len() - 1, 10 + 25 * 7 + 15);
     assert!(
         lines
             .iter()
-            .any(|l| l.ends_with(",applications,carried_forward,natural,7,7")),
+            .any(|l| l.ends_with(",applications,carried_forward,natural,7,7,none")),
         "{out}"
     );
     let f = std::fs::read_to_string(&fcsv).unwrap();
@@ -410,11 +410,13 @@ fn saved_corrections_are_applied_unless_told_not_to() {
         cell("total")
     );
     std::fs::write(&ann, &text).unwrap();
-    let (code, out, _) = run(&["check", "--errors-only", report.to_str().unwrap()]);
-    assert_eq!(code, 0, "{out}");
+    let (code, out, err) = run(&["check", "--errors-only", report.to_str().unwrap()]);
+    assert_eq!(code, 0, "every correction still applies: {out}{err}");
     assert!(
-        out.contains("changed since its annotations were written"),
-        "hash differs: {out}"
+        err.contains(
+            "changed since its annotations were written: 2 of 2 correction(s) still match"
+        ),
+        "hash differs: {err}"
     );
     let (code, out, _) = run(&["check", "--format", "json", report.to_str().unwrap()]);
     assert_eq!(code, 0);
@@ -422,16 +424,20 @@ fn saved_corrections_are_applied_unless_told_not_to() {
         out.contains("\"total\":[44,null,null,null,null,null,44]"),
         "{out}"
     );
+    assert!(
+        out.contains("\"annotations\":{\"status\":\"stale\""),
+        "{out}"
+    );
     let (code, _, _) = run(&["check", "--no-corrections", report.to_str().unwrap()]);
     assert_eq!(code, 1);
-    // A corrupt annotation file: reported, not applied, left byte for byte.
+    // A corrupt annotation file: reported, not applied, left byte for byte; exit status 2.
     std::fs::write(&ann, "schema = [\n").unwrap();
-    let (code, out, _) = run(&["check", report.to_str().unwrap()]);
-    assert_eq!(code, 1, "{out}");
+    let (code, out, err) = run(&["check", report.to_str().unwrap()]);
+    assert_eq!(code, 2, "{out}");
     assert!(
-        out.contains("annotations not applied")
-            && out.contains("000_baa44959fd9d628f.txt.gouji.toml"),
-        "{out}"
+        err.contains("annotations not applied (corrupt)")
+            && err.contains("000_baa44959fd9d628f.txt.gouji.toml"),
+        "{err}"
     );
     assert_eq!(std::fs::read_to_string(&ann).unwrap(), "schema = [\n");
 }

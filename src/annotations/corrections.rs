@@ -84,22 +84,35 @@ pub fn apply_corrections(
     let mut stale = Vec::new();
     let mut unknown = Vec::new();
     for e in &a.cells {
-        let what = if e.corrected.is_some() { "correction" } else { "note" };
+        let what = if e.corrected.is_some() {
+            "correction"
+        } else {
+            "note"
+        };
         let at = format!(
             "{what} in [[cell]] table = {:?}, row = {:?}, column = {:?}",
             e.table, e.row, e.column
         );
         let Some(key) = TableKey::parse(&e.table) else {
-            unknown.push(format!("{at} not applied: no table {:?} (tables: active, applications, review)", e.table));
+            unknown.push(format!(
+                "{at} not applied: no table {:?} (tables: active, applications, review)",
+                e.table
+            ));
             continue;
         };
         if let Some(spec) = template.map(|t| t.table(key)) {
             if spec.row(&e.row).is_none() {
-                unknown.push(format!("{at} not applied: the template has no row {:?} in table {}", e.row, e.table));
+                unknown.push(format!(
+                    "{at} not applied: the template has no row {:?} in table {}",
+                    e.row, e.table
+                ));
                 continue;
             }
             if spec.column(&e.column).is_none() {
-                unknown.push(format!("{at} not applied: the template has no column {:?} in table {}", e.column, e.table));
+                unknown.push(format!(
+                    "{at} not applied: the template has no column {:?} in table {}",
+                    e.column, e.table
+                ));
                 continue;
             }
         }
@@ -107,11 +120,15 @@ pub fn apply_corrections(
             continue;
         }
         let Some(row) = out.table_mut(key).and_then(|t| t.row_mut(&e.row)) else {
-            unknown.push(format!("{at} not applied: this report does not print that row"));
+            unknown.push(format!(
+                "{at} not applied: this report does not print that row"
+            ));
             continue;
         };
         let Some(i) = row.columns.iter().position(|c| *c == e.column) else {
-            unknown.push(format!("{at} not applied: this report's row has no such column"));
+            unknown.push(format!(
+                "{at} not applied: this report's row has no such column"
+            ));
             continue;
         };
         let corrected = e.corrected.clone().unwrap_or_default();

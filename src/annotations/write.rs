@@ -83,9 +83,10 @@ impl Temp {
     fn create(target: &Path) -> std::io::Result<Temp> {
         static COUNTER: AtomicU32 = AtomicU32::new(0);
         let dir = parent(target);
-        let name = target
-            .file_name()
-            .map_or_else(|| "annotations".into(), |n| n.to_string_lossy().into_owned());
+        let name = target.file_name().map_or_else(
+            || "annotations".into(),
+            |n| n.to_string_lossy().into_owned(),
+        );
         let mut last = None;
         for _ in 0..100 {
             let n = COUNTER.fetch_add(1, Ordering::Relaxed);
@@ -125,7 +126,10 @@ pub(super) fn replace(target: &Path, text: &str) -> std::io::Result<()> {
     let existing = std::fs::metadata(target).ok();
     let mut tmp = Temp::create(target)?;
     {
-        let file = tmp.file.as_mut().ok_or_else(|| std::io::Error::other("closed"))?;
+        let file = tmp
+            .file
+            .as_mut()
+            .ok_or_else(|| std::io::Error::other("closed"))?;
         file.write_all(text.as_bytes())?;
         #[cfg(unix)]
         if let Some(m) = &existing {
@@ -163,8 +167,7 @@ fn is_stale_temp(dir: &Path, name: &str) -> bool {
     let old = name.len() == 10
         && name.starts_with(".tmp")
         && name[4..].bytes().all(|b| b.is_ascii_alphanumeric());
-    old && std::fs::read(dir.join(name))
-        .is_ok_and(|b| b.starts_with(b"schema = "))
+    old && std::fs::read(dir.join(name)).is_ok_and(|b| b.starts_with(b"schema = "))
 }
 
 /// Removes the temporary files a killed gouji left in `dirs` (each listed once, under its
@@ -226,7 +229,11 @@ mod tests {
         std::fs::File::create(&touched).unwrap();
         assert_eq!(mode(&fresh), mode(&touched));
         // Nothing left over.
-        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().map(|e| e.file_name()).collect();
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
         assert_eq!(names.len(), 3, "{names:?}");
     }
 
@@ -240,7 +247,12 @@ mod tests {
         let link = dir.path().join("r.txt.gouji.toml");
         std::os::unix::fs::symlink("shared/r.txt.gouji.toml", &link).unwrap();
         crate::annotations::write_atomic(&link, "new").unwrap();
-        assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "new");
     }
 
@@ -252,7 +264,11 @@ mod tests {
         std::fs::create_dir(&target).unwrap();
         std::fs::write(target.join("keep"), "").unwrap();
         assert!(replace(&target, "schema = 1\n").is_err());
-        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().map(|e| e.file_name()).collect();
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
         assert_eq!(names, ["x.gouji.toml"]);
     }
 

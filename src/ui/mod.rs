@@ -10,8 +10,8 @@ pub mod config;
 pub mod keymap;
 pub mod state;
 pub mod table;
-pub mod theme;
 pub mod terminal;
+pub mod theme;
 pub mod update;
 pub mod view;
 
@@ -27,12 +27,10 @@ use ratatui::backend::Backend;
 use rayon::prelude::*;
 
 use crate::annotations::store::retire_old_file;
-use crate::annotations::{
-    AnnotationError, AnnotationStore, clean_stale_temps, now_rfc3339, save,
-};
-use crate::text::visible;
+use crate::annotations::{AnnotationError, AnnotationStore, clean_stale_temps, now_rfc3339, save};
 use crate::audit::{Audit, ReadOptions, Reports, audit_file};
 use crate::template::Templates;
+use crate::text::visible;
 
 use config::Config;
 use state::{Effect, Msg, State};
@@ -221,7 +219,10 @@ impl App {
             .entries
             .get(entry)
             .ok_or_else(|| fail("no such report"))?;
-        let audit = e.audit.as_ref().ok_or_else(|| fail("the report is not loaded"))?;
+        let audit = e
+            .audit
+            .as_ref()
+            .ok_or_else(|| fail("the report is not loaded"))?;
         let loaded = audit
             .annotations
             .as_ref()
@@ -327,7 +328,9 @@ impl App {
         }
         // Ctrl-C quits like `q`, from anywhere (every change is already saved).
         if key.code == crossterm::event::KeyCode::Char('c')
-            && key.modifiers.contains(crossterm::event::KeyModifiers::CONTROL)
+            && key
+                .modifiers
+                .contains(crossterm::event::KeyModifiers::CONTROL)
         {
             return self.handle(Msg::Action(action::Action::Quit));
         }

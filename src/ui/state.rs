@@ -123,9 +123,9 @@ pub enum History {
     /// A new change: its undo goes on the undo stack; redo is cleared.
     Change,
     /// An undo, popped from the undo stack (put back if the save fails).
-    Undo(Op),
+    Undo(Box<Op>),
     /// A redo, popped from the redo stack (put back if the save fails).
-    Redo(Op),
+    Redo(Box<Op>),
 }
 
 /// What a successful save wrote.
@@ -214,10 +214,12 @@ impl State {
         let entries = paths
             .into_iter()
             .map(|p| Entry {
-                name: p.file_name().map_or_else(
+                // Control characters in a file name are shown escaped, never sent raw.
+                name: crate::text::visible(&p.file_name().map_or_else(
                     || p.display().to_string(),
                     |n| n.to_string_lossy().into_owned(),
-                ),
+                ))
+                .into_owned(),
                 path: p,
                 audit: None,
             })
@@ -596,12 +598,22 @@ fn describe_entry(a: &Audit) -> String {
         a.unchecked(),
         a.warnings()
     ));
+    parts.extend(a.read_warnings.iter().cloned());
     if let Some(e) = &a.annotation_error {
         parts.push(format!("annotations unreadable: {e}"));
     }
     if a.report_changed() {
-        parts.push("the report changed since its annotations were written; they are kept".into());
+        parts.push(format!(
+            "the report changed since its annotations were written: {} of {} correction(s) \
+             still match the values it prints and are applied (the next save records the \
+             report as it is now)",
+            a.originals.len(),
+            a.annotations
+                .as_ref()
+                .map_or(0, |l| l.annotations.corrections())
+        ));
     }
+    parts.extend(a.unknown_cells.iter().cloned());
     if let Some(n) = a.migration_notice() {
         parts.push(n);
     }
@@ -614,5 +626,5 @@ fn describe_entry(a: &Audit) -> String {
             first.message()
         )),
     }
-    parts.join("  |  ")
+    crate::text::visible(&parts.join("  |  ")).into_owned()
 }

@@ -69,8 +69,8 @@ pub fn update(s: &mut State, msg: Msg) -> Effect {
             Err(failure) => {
                 match history {
                     History::Change => {}
-                    History::Undo(op) => s.undo.push((i, op)),
-                    History::Redo(op) => s.redo.push((i, op)),
+                    History::Undo(op) => s.undo.push((i, *op)),
+                    History::Redo(op) => s.redo.push((i, *op)),
                 }
                 if let Some(current) = failure.current {
                     let templates = s.templates.clone();
@@ -84,7 +84,11 @@ pub fn update(s: &mut State, msg: Msg) -> Effect {
         },
         Msg::DiskChanged { entry, loaded } => {
             let templates = s.templates.clone();
-            let name = s.entries.get(entry).map(|e| e.name.clone()).unwrap_or_default();
+            let name = s
+                .entries
+                .get(entry)
+                .map(|e| e.name.clone())
+                .unwrap_or_default();
             if let Some(a) = s.entries.get_mut(entry).and_then(|e| e.audit.as_mut()) {
                 match loaded {
                     Ok(l) => {
@@ -98,7 +102,8 @@ pub fn update(s: &mut State, msg: Msg) -> Effect {
                         );
                     }
                     Err(e) => {
-                        s.status = format!("{name}: annotations changed on disk and cannot be read: {e}");
+                        s.status =
+                            format!("{name}: annotations changed on disk and cannot be read: {e}");
                         a.annotation_error = Some(e);
                     }
                 }
@@ -304,9 +309,9 @@ fn action(s: &mut State, a: Action) -> Effect {
                 "redone".into()
             };
             let history = if undo {
-                History::Undo(op.clone())
+                History::Undo(Box::new(op.clone()))
             } else {
-                History::Redo(op.clone())
+                History::Redo(Box::new(op.clone()))
             };
             return Effect::Save { entry, op, history };
         }
