@@ -5,7 +5,8 @@
 //! only raise a flag here; the loop sees it within one poll (50 ms) and returns through the
 //! same restore as `q`. A second signal while the first is being handled ends the process at
 //! once. A terminal that went away (the window closed while SIGHUP was ignored) is seen by
-//! a hang-up on standard input, so the process never spins reading a dead terminal.
+//! a hang-up on standard input, so the process never spins reading a dead terminal; a watch
+//! thread checks that and a signal the loop has not answered within a second.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -33,6 +34,10 @@ impl Stop {
             signal_hook::flag::register(sig, first.clone())?;
             signal_hook::flag::register_usize(sig, signal.clone(), sig as usize)?;
         }
+        let watched = signal.clone();
+        std::thread::Builder::new()
+            .name("terminal-watch".into())
+            .spawn(move || watch(&watched))?;
         Ok(Stop { signal })
     }
 
@@ -40,6 +45,40 @@ impl Stop {
     pub fn requested(&self) -> bool {
         self.signal.load(Ordering::Relaxed) != 0 || terminal_gone()
     }
+}
+
+/// The watchdog: a dead terminal can keep the input reader busy inside a poll that never
+/// returns to the loop (crossterm retries a hung-up descriptor), so this thread looks too.
+/// When the terminal is gone, or a signal came and the loop has not ended a second later, it
+/// restores what can be restored and ends the process (every change is already saved).
+fn watch(signal: &AtomicUsize) {
+    let mut waited = 0;
+    loop {
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        let sig = signal.load(Ordering::Relaxed);
+        if terminal_gone() {
+            restore();
+            std::process::exit(129);
+        }
+        if sig != 0 {
+            waited += 1;
+            if waited >= 5 {
+                restore();
+                std::process::exit(128 + sig as i32);
+            }
+        }
+    }
+}
+
+/// Best effort, from any thread: mouse reporting off, main screen, cursor shown, cooked mode.
+fn restore() {
+    let _ = crossterm::execute!(
+        std::io::stdout(),
+        crossterm::event::DisableMouseCapture,
+        crossterm::terminal::LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+    let _ = crossterm::terminal::disable_raw_mode();
 }
 
 /// True when standard input is a terminal that hung up (its window closed).
