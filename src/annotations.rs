@@ -387,14 +387,19 @@ pub struct Loaded {
     pub disk: Option<String>,
 }
 
+/// Reads an annotation file as text. Only a regular file is read (a FIFO put in its place
+/// never blocks a run; it is an error of kind `Unsupported`), at most 16 MiB.
+pub fn read_text(path: &Path) -> std::io::Result<String> {
+    use std::io::Read;
+    let file = crate::audit::open_regular(path)?;
+    let mut text = String::new();
+    file.take(16 << 20).read_to_string(&mut text)?;
+    Ok(text)
+}
+
 /// Reads the annotations at `path`; a missing file yields fresh annotations.
 pub fn load(path: &Path, report_name: &str, report_hash: &str) -> Result<Loaded, AnnotationError> {
-    from_read(
-        path,
-        std::fs::read_to_string(path),
-        report_name,
-        report_hash,
-    )
+    from_read(path, read_text(path), report_name, report_hash)
 }
 
 /// [`load`] from the result of reading `path` already.
@@ -514,7 +519,7 @@ pub fn save(
     let dir = write::parent(&target);
     std::fs::create_dir_all(dir).map_err(io)?;
     let _lock = write::DirLock::acquire(dir).map_err(io)?;
-    let current = match std::fs::read_to_string(&target) {
+    let current = match read_text(&target) {
         Ok(t) => Some(t),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {

@@ -57,6 +57,9 @@ pub struct Audit {
     /// Annotation entries naming a table, row or column the template does not have (a
     /// hand-edited file), or a row this report does not print: never applied, one message each.
     pub unknown_cells: Vec<String>,
+    /// The template's labels of the applied corrections' cells ("(七)总计 / 自然人"), in order:
+    /// named when the report changed, as the corrections that still match it.
+    pub applied_labels: Vec<String>,
     /// Hash of the report file's bytes (empty when reading read-only without annotations).
     pub hash: String,
     pub notes: Vec<ParseNote>,
@@ -80,6 +83,7 @@ impl Audit {
             migrated_from: None,
             stale: Vec::new(),
             unknown_cells: Vec::new(),
+            applied_labels: Vec::new(),
             hash: String::new(),
             notes: Vec::new(),
             read_warnings: Vec::new(),
@@ -148,8 +152,12 @@ impl Audit {
         if self.report_changed() {
             parts.push(format!(
                 "the report changed since its annotations were written: {applied} of {} \
-                 correction(s) still match the values it prints and are applied{}",
+                 correction(s) still match the values it prints and are applied{}{}",
                 l.annotations.corrections(),
+                match self.applied_labels.as_slice() {
+                    [] => String::new(),
+                    labels => format!(" ({})", labels.join(", ")),
+                },
                 match self.stale.len() {
                     0 => String::new(),
                     n => format!(", {n} stale"),
@@ -355,12 +363,12 @@ fn read_annotations(
     store: &AnnotationStore,
 ) -> (PathBuf, std::io::Result<String>, Option<PathBuf>) {
     let at = store.path(report);
-    let read = std::fs::read_to_string(&at);
+    let read = crate::annotations::read_text(&at);
     if let Err(e) = &read
         && e.kind() == std::io::ErrorKind::NotFound
         && let Some(old) = store.old_file(report).filter(|o| o.sharing == 1)
     {
-        match std::fs::read_to_string(&old.path) {
+        match crate::annotations::read_text(&old.path) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             read => return (old.path.clone(), read, Some(old.path)),
         }
@@ -386,6 +394,11 @@ pub fn recheck(audit: &mut Audit, templates: &Templates) {
         }
         _ => (None, BTreeMap::new(), Vec::new(), Vec::new()),
     };
+    audit.applied_labels = audit
+        .originals
+        .keys()
+        .map(|r| crate::annotations::cell_label(template, r))
+        .collect();
     let checked = audit.corrected.as_ref().unwrap_or(report);
     let template = templates.for_id(checked.template.as_deref());
     audit.findings = template

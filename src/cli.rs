@@ -122,8 +122,7 @@ fn workbench(
         1 => format!("folder not listed: {first}"),
         n => format!("folder not listed: {first} (and {} more)", n - 1),
     });
-    crate::ui::run(reports, config, notice)?;
-    Ok(0)
+    crate::ui::run(reports, config, notice)
 }
 
 fn check(args: CheckArgs) -> anyhow::Result<i32> {

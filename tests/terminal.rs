@@ -49,7 +49,7 @@ impl Session {
         let bin = env!("CARGO_BIN_EXE_gouji");
         let w = work.display();
         let cmd = format!(
-            "sh -c '{wrap} echo $$ > {w}/pid; exec env HOME={w} {bin} {}'; stty -a > {w}/stty; \
+            "sh -c '{wrap} echo $$ > {w}/pid; exec env HOME={w} {bin} {}'; echo $? > {w}/status; stty -a > {w}/stty; \
              echo ended > {w}/ended; sleep 60",
             dir.display()
         );
@@ -109,13 +109,14 @@ impl Drop for Session {
 fn alive(pid: &str) -> bool {
     Command::new("kill")
         .args(["-0", pid])
+        .stderr(std::process::Stdio::null())
         .status()
         .is_ok_and(|s| s.success())
 }
 
 #[test]
 fn signals_leave_the_terminal_as_it_was() {
-    for signal in ["TERM", "HUP", "INT", "QUIT"] {
+    for (signal, number) in [("TERM", 15), ("HUP", 1), ("INT", 2), ("QUIT", 3)] {
         let dir = folder();
         let work = tempfile::tempdir().unwrap();
         let s = Session::start(&signal.to_lowercase(), dir.path(), work.path(), "");
@@ -140,6 +141,12 @@ fn signals_leave_the_terminal_as_it_was() {
             s.flag("#{mouse_any_flag}"),
             "0",
             "SIG{signal}: mouse reporting off"
+        );
+        let status = std::fs::read_to_string(work.path().join("status")).unwrap();
+        assert_eq!(
+            status.trim(),
+            (128 + number).to_string(),
+            "SIG{signal}: exit status"
         );
         let stty = std::fs::read_to_string(work.path().join("stty")).unwrap();
         let words: Vec<&str> = stty.split_whitespace().collect();

@@ -143,7 +143,7 @@ impl App {
             });
         });
         let mut state = State::new(paths, templates, size);
-        state.notice = notice;
+        state.notice = notice.map(|n| visible(&n).into_owned());
         App {
             state,
             config,
@@ -177,7 +177,7 @@ impl App {
             let audit = load(p, &templates, &app.opts);
             app.handle(Msg::Loaded(i, audit));
         }
-        app.state.notice = notice;
+        app.state.notice = notice.map(|n| visible(&n).into_owned());
         app
     }
 
@@ -308,7 +308,7 @@ impl App {
             return;
         };
         let path = self.opts.annotations.path(&e.path);
-        let read = std::fs::read_to_string(&path);
+        let read = crate::annotations::read_text(&path);
         let now = read.as_ref().ok();
         let gone = matches!(&read, Err(e) if e.kind() == std::io::ErrorKind::NotFound);
         if now.map(String::as_str) == loaded.disk.as_deref() || (gone && loaded.disk.is_none()) {
@@ -398,8 +398,9 @@ impl App {
 
 /// Opens the workbench on `paths` and runs it until the reviewer quits, `notice` on the
 /// status line. The terminal is restored on quit, on error, on a panic of the UI thread, on
-/// SIGTERM, SIGHUP, SIGINT and SIGQUIT, and when the terminal goes away.
-pub fn run(reports: Reports, config: Config, notice: Option<String>) -> anyhow::Result<()> {
+/// SIGTERM, SIGHUP, SIGINT and SIGQUIT, and when the terminal goes away. Returns the exit
+/// status: 0, or 128 + the signal's number when a signal ended it.
+pub fn run(reports: Reports, config: Config, notice: Option<String>) -> anyhow::Result<i32> {
     let templates = Templates::embedded()?;
     let stop = terminal::Stop::install()?;
     let mut terminal = ratatui::try_init()?;
@@ -410,6 +411,7 @@ pub fn run(reports: Reports, config: Config, notice: Option<String>) -> anyhow::
         .map(|s| (s.width, s.height))
         .unwrap_or((80, 24));
     let mut app = App::spawn(reports, config, templates, size);
+    let notice = notice.map(|n| visible(&n).into_owned());
     app.state.notice = match (notice, app.state.notice.take()) {
         (Some(a), Some(b)) => Some(format!("{a}  |  {b}")),
         (a, b) => a.or(b),
@@ -417,7 +419,9 @@ pub fn run(reports: Reports, config: Config, notice: Option<String>) -> anyhow::
     let result = app.run(&mut terminal, &stop);
     let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture);
     ratatui::restore();
-    result
+    result?;
+    // Ended by a signal: the shell's convention, 128 + its number.
+    Ok(stop.signal().map_or(0, |s| 128 + s))
 }
 
 const SAMPLES: &[(&str, &[u8])] = &[

@@ -605,12 +605,16 @@ fn describe_entry(a: &Audit) -> String {
     if a.report_changed() {
         parts.push(format!(
             "the report changed since its annotations were written: {} of {} correction(s) \
-             still match the values it prints and are applied (the next save records the \
+             still match the values it prints and are applied{} (the next save records the \
              report as it is now)",
             a.originals.len(),
             a.annotations
                 .as_ref()
-                .map_or(0, |l| l.annotations.corrections())
+                .map_or(0, |l| l.annotations.corrections()),
+            match a.applied_labels.as_slice() {
+                [] => String::new(),
+                labels => format!(": {}", labels.join(", ")),
+            }
         ));
     }
     parts.extend(a.unknown_cells.iter().cloned());

@@ -41,6 +41,14 @@ impl Stop {
         Ok(Stop { signal })
     }
 
+    /// The signal that asked the workbench to end, if one did.
+    pub fn signal(&self) -> Option<i32> {
+        match self.signal.load(Ordering::Relaxed) {
+            0 => None,
+            s => Some(s as i32),
+        }
+    }
+
     /// True when the loop should end: a signal came, or the terminal is gone.
     pub fn requested(&self) -> bool {
         self.signal.load(Ordering::Relaxed) != 0 || terminal_gone()
