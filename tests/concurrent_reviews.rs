@@ -198,7 +198,13 @@ fn simultaneous_saves_never_lose_an_acknowledged_change() {
                 }
                 let ok = correct(&mut app, &value);
                 let status = app.state.status.clone();
-                acked.push((r, ok, status));
+                barrier.wait();
+                // Both have answered: one of them looks at the file before the next round.
+                let disk = (column == 0).then(|| {
+                    let a = on_disk(&path);
+                    (corrected(&a, "natural"), corrected(&a, "commercial"))
+                });
+                acked.push((r, ok, status, disk));
                 barrier.wait();
             }
             acked
@@ -207,35 +213,37 @@ fn simultaneous_saves_never_lose_an_acknowledged_change() {
     let a = run(0, 100, false);
     let b = run(1, 500, true);
     let (a, b) = (a.join().unwrap(), b.join().unwrap());
-    // Replay: after each round the file must hold what was acknowledged. Only the final file
-    // is observable here, so check the rules on the outcomes and the final file.
-    let disk = on_disk(dir.path());
+    // After each round the file holds every acknowledged change.
     for r in 0..rounds as usize {
-        let (_, a_ok, a_status) = &a[r];
-        let (_, b_ok, b_status) = &b[r];
+        let (_, a_ok, a_status, disk) = &a[r];
+        let (_, b_ok, b_status, _) = &b[r];
+        let (natural, commercial) = disk.clone().unwrap();
+        let (a_value, b_value) = ((100 + r).to_string(), (500 + r).to_string());
         if r < rounds as usize / 3 {
             assert!(*a_ok && *b_ok, "round {r}: {a_status} / {b_status}");
+            assert_eq!(natural, Some(a_value), "round {r}: A's change kept");
+            assert_eq!(commercial, Some(b_value), "round {r}: B's change kept");
         } else {
             assert!(
                 a_ok ^ b_ok,
                 "round {r}: exactly one wins the same cell: {a_status} / {b_status}"
             );
-            let loser = if *a_ok { b_status } else { a_status };
+            let (winner, loser) = if *a_ok {
+                (a_value, b_status)
+            } else {
+                (b_value, a_status)
+            };
+            assert_eq!(
+                natural,
+                Some(winner),
+                "round {r}: the acknowledged value is on disk"
+            );
             assert!(
                 loser.contains("changed by another instance") && loser.contains("total / natural"),
                 "round {r}: {loser}"
             );
         }
     }
-    // The different-cells phase: B's last value stands in 商业企业.
-    assert_eq!(
-        corrected(&disk, "commercial"),
-        Some(format!("{}", 500 + rounds / 3 - 1))
-    );
-    // The same-cell phase: the last round's winner's value is in the file.
-    let last = rounds as usize - 1;
-    let want = if a[last].1 { 100 + last } else { 500 + last };
-    assert_eq!(corrected(&disk, "natural"), Some(want.to_string()));
 }
 
 /// The child side of the kill loop: saves as fast as it can until killed. Runs only when the
@@ -339,4 +347,42 @@ fn a_shared_0664_file_stays_0664_and_a_symlink_stays_a_symlink() {
             .is_symlink()
     );
     assert!(std::fs::read_to_string(&shared).unwrap().contains("\"46\""));
+}
+
+#[test]
+fn a_report_edited_or_deleted_on_disk_while_open_is_noticed() {
+    let dir = folder();
+    let mut a = app(dir.path());
+    a.sync_disk(); // the first look records the file as read
+    let report = dir.path().join(S000);
+    let text = std::fs::read_to_string(&report).unwrap();
+    std::fs::write(&report, format!("{text}\n附注：本报告已更新。\n")).unwrap();
+    a.sync_disk();
+    assert!(
+        a.state
+            .status
+            .contains("the report file changed on disk: read again"),
+        "{}",
+        a.state.status
+    );
+    std::fs::remove_file(&report).unwrap();
+    a.sync_disk();
+    assert!(
+        a.state.status.contains("gone from disk"),
+        "{}",
+        a.state.status
+    );
+    assert!(
+        a.state.audit().unwrap().report.is_some(),
+        "what was read stays shown"
+    );
+}
+
+#[test]
+fn ctrl_c_quits_like_q_even_while_editing() {
+    let dir = folder();
+    let mut a = app(dir.path());
+    keys(&mut a, "\t\te4");
+    assert!(a.state.editor.is_some());
+    assert!(!a.key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)));
 }

@@ -347,8 +347,30 @@ impl App {
     pub fn drain_loaded(&mut self) {
         let Some(rx) = &self.rx else { return };
         let batch: Vec<_> = rx.try_iter().take(2000).collect();
+        let stopped = batch.is_empty()
+            && matches!(
+                rx.try_recv(),
+                Err(std::sync::mpsc::TryRecvError::Disconnected)
+            );
         for (i, audit) in batch {
             self.handle(Msg::Loaded(i, audit));
+        }
+        if stopped {
+            // The loader ended: with every report in, that is its work done; otherwise it
+            // failed (a bug), and the reports it did not reach are named as not loaded.
+            self.rx = None;
+            let missing = self
+                .state
+                .entries
+                .iter()
+                .filter(|e| e.audit.is_none())
+                .count();
+            if missing > 0 {
+                self.state.status = format!(
+                    "the report loader stopped (internal error, please report it): {missing} \
+                     report(s) not loaded; the others can be reviewed"
+                );
+            }
         }
     }
 
