@@ -3,11 +3,12 @@
 //! Files sit beside the report as `<report file name>.gouji.toml`, or in an annotations
 //! directory named after the report's path below the folder it was found in ([`store`]). A
 //! correction applies only while its cell still holds the value it was made on
-//! ([`apply_corrections`]). Every change is written at once and atomically (temp file in the
-//! same directory, fsync, rename). Before writing, the file on disk is compared with what was
-//! last read: if another instance changed it meanwhile, the change is re-applied on top of the
-//! disk version instead of overwriting it. A file that cannot be parsed is reported and never
-//! overwritten.
+//! ([`apply_corrections`]). Every change is one [`Op`] on one [`Field`], written by [`save`] as
+//! a transaction: under the folder's lock the file is read as it is now, the op applied on top
+//! of whatever other instances wrote, and the result written atomically ([`write_atomic`]:
+//! temp file, fsync, rename, mode and owner kept). A change to a field another instance
+//! changed since this one read it is refused, naming both values. A file that cannot be
+//! parsed, or comes from a newer schema, is reported and never overwritten.
 
 use std::path::{Path, PathBuf};
 

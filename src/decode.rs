@@ -278,7 +278,8 @@ fn looks_utf16(bytes: &[u8]) -> bool {
 /// has NULs on both. The sample must also decode without an unpaired surrogate.
 fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
     let sample = &bytes[..bytes.len().min(4096) & !1];
-    if sample.len() < 4 {
+    // Nearly every report has no NUL at all: one vectorised scan answers for them.
+    if sample.len() < 4 || memchr::memchr(0, sample).is_none() {
         return None;
     }
     // Per side: the NUL high bytes, and how many of them stand beside a text-like low byte
