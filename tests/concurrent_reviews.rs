@@ -129,7 +129,10 @@ fn the_same_cell_changed_in_both_is_refused_with_both_values_and_the_others_show
     assert!(!correct(&mut b, "45"));
     let status = b.state.status.clone();
     assert!(status.starts_with("not saved"), "{status}");
-    assert!(status.contains("applications total / natural"), "{status}");
+    assert!(
+        status.contains("(七)总计 / 自然人: cell applications total / natural"),
+        "{status}"
+    );
     assert!(
         status.contains("\"44\"") && status.contains("\"45\""),
         "{status}"

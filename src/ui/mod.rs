@@ -237,10 +237,23 @@ impl App {
             &self.config.reviewer,
         )
         .map_err(|err| match err {
-            AnnotationError::Conflict { message, current } => state::NotSaved {
-                message: visible(&message).into_owned(),
-                current: Some(current),
-            },
+            AnnotationError::Conflict { message, current } => {
+                // The cell as the reviewer knows it, before its keys.
+                let label = match op.field() {
+                    crate::annotations::Field::Cell(c) => {
+                        let template = audit
+                            .report
+                            .as_ref()
+                            .and_then(|r| self.state.templates.for_id(r.template.as_deref()));
+                        format!("{}: ", crate::annotations::cell_label(template, &c))
+                    }
+                    _ => String::new(),
+                };
+                state::NotSaved {
+                    message: visible(&format!("{label}{message}")).into_owned(),
+                    current: Some(current),
+                }
+            }
             other => fail(&visible(&other.to_string())),
         })?;
         let note = audit.migrated_from.as_ref().map(|old| {
