@@ -389,3 +389,28 @@ fn ctrl_c_quits_like_q_even_while_editing() {
     assert!(a.state.editor.is_some());
     assert!(!a.key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)));
 }
+
+#[test]
+fn a_changed_report_names_the_corrections_that_still_match_and_a_save_records_it() {
+    let dir = folder();
+    std::fs::write(
+        toml_path(dir.path()),
+        "schema = 1\nreport = \"000_baa44959fd9d628f.txt\"\nreport_hash = \"fnv1a64:0\"\n\n\
+         [[cell]]\ntable = \"applications\"\nrow = \"total\"\ncolumn = \"natural\"\n\
+         parsed = \"43\"\ncorrected = \"44\"\ntime = \"2026-11-23T10:00:00Z\"\n",
+    )
+    .unwrap();
+    let mut a = app(dir.path());
+    let status = a.state.status.clone();
+    assert!(
+        status.contains("1 of 1 correction(s) still match the values it prints and are applied: (七)总计 / 自然人"),
+        "{status}"
+    );
+    keys(&mut a, "r");
+    let bytes = std::fs::read(dir.path().join(S000)).unwrap();
+    assert_eq!(
+        on_disk(dir.path()).report_hash,
+        gouji::annotations::content_hash(&bytes)
+    );
+    assert!(!a.state.audit().unwrap().report_changed());
+}
