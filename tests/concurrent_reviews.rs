@@ -414,3 +414,44 @@ fn a_changed_report_names_the_corrections_that_still_match_and_a_save_records_it
     );
     assert!(!a.state.audit().unwrap().report_changed());
 }
+
+#[test]
+fn an_annotation_file_broken_or_fixed_by_hand_while_open_is_picked_up() {
+    let dir = folder();
+    let mut a = app(dir.path());
+    to_cell(&mut a, 0);
+    assert!(correct(&mut a, "44"));
+    std::fs::write(toml_path(dir.path()), "schema = [\n").unwrap();
+    a.sync_disk();
+    assert!(
+        a.state.status.contains("cannot be read"),
+        "{}",
+        a.state.status
+    );
+    assert_eq!(
+        a.state.audit().unwrap().errors(),
+        4,
+        "nothing of it applied"
+    );
+    assert!(!correct(&mut a, "45"), "never written over");
+    assert_eq!(
+        std::fs::read_to_string(toml_path(dir.path())).unwrap(),
+        "schema = [\n"
+    );
+    a.state.status.clear();
+    a.sync_disk();
+    assert_eq!(a.state.status, "", "said once");
+    // Fixed by hand: read again.
+    std::fs::write(
+        toml_path(dir.path()),
+        "schema = 1\nreport = \"000_baa44959fd9d628f.txt\"\nreport_hash = \"x\"\nstatus = \"flagged\"\n",
+    )
+    .unwrap();
+    a.sync_disk();
+    assert!(a.state.status.contains("reloaded"), "{}", a.state.status);
+    assert_eq!(
+        a.state.entries[0].status(),
+        gouji::annotations::Status::Flagged
+    );
+    assert!(correct(&mut a, "46"));
+}

@@ -317,10 +317,26 @@ impl App {
         if audit.migrated_from.is_some() {
             return;
         }
+        let path = self.opts.annotations.path(&e.path);
         let Some(loaded) = audit.annotations.as_ref() else {
+            // Unreadable until now: picked up once it reads (a reviewer fixed it by hand).
+            if audit.annotation_error.is_some() && audit.report.is_some() {
+                let name = e
+                    .path
+                    .file_name()
+                    .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+                if let Ok(l) = crate::annotations::load(&path, &name, &audit.hash) {
+                    update(
+                        &mut self.state,
+                        Msg::DiskChanged {
+                            entry: i,
+                            loaded: Ok(Box::new(l)),
+                        },
+                    );
+                }
+            }
             return;
         };
-        let path = self.opts.annotations.path(&e.path);
         let read = crate::annotations::read_text(&path);
         let now = read.as_ref().ok();
         let gone = matches!(&read, Err(e) if e.kind() == std::io::ErrorKind::NotFound);

@@ -102,6 +102,10 @@ pub fn update(s: &mut State, msg: Msg) -> Effect {
                         );
                     }
                     Err(e) => {
+                        // Nothing from it is applied or written until it reads again.
+                        a.annotations = None;
+                        a.corrected = None;
+                        recheck(a, &templates);
                         s.status =
                             format!("{name}: annotations changed on disk and cannot be read: {e}");
                         a.annotation_error = Some(e);
