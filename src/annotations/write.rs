@@ -161,7 +161,14 @@ pub(super) fn replace(target: &Path, text: &str) -> std::io::Result<()> {
 /// True for the names of gouji's temporary files: its own (`.NAME.gouji-tmp.PID.N`), and
 /// those of earlier versions (the `tempfile` crate's `.tmpXXXXXX`) that hold annotations.
 fn is_stale_temp(dir: &Path, name: &str) -> bool {
-    if name.starts_with('.') && name.contains(TMP_MARK) {
+    // Exactly `.<annotation file name>.gouji-tmp.<digits>.<digits>`: nothing else is removed.
+    if let Some((file, tail)) = name.strip_prefix('.').and_then(|n| n.rsplit_once(TMP_MARK))
+        && file.ends_with(".gouji.toml")
+        && let Some((pid, n)) = tail.split_once('.')
+        && [pid, n]
+            .iter()
+            .all(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+    {
         return true;
     }
     let old = name.len() == 10
@@ -279,9 +286,11 @@ mod tests {
         std::fs::write(d.join(".r.txt.gouji.toml.gouji-tmp.123.0"), "schema = 1").unwrap();
         std::fs::write(d.join(".tmpAb12Cd"), "schema = 1\nreport = \"r\"").unwrap();
         std::fs::write(d.join(".tmpZZZZZZ"), "someone else's").unwrap();
+        std::fs::write(d.join(".notes.gouji-tmp.1.txt"), "a hidden report").unwrap();
         std::fs::write(d.join("r.txt.gouji.toml"), "schema = 1").unwrap();
         let removed = clean_stale_temps([d]);
         assert_eq!(removed.len(), 2, "{removed:?}");
         assert!(d.join(".tmpZZZZZZ").exists() && d.join("r.txt.gouji.toml").exists());
+        assert!(d.join(".notes.gouji-tmp.1.txt").exists());
     }
 }
