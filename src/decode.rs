@@ -190,6 +190,15 @@ fn decode_slow(bytes: &[u8], forced: Option<&'static Encoding>) -> Result<Decode
     }
     let (text, used, had_errors) = encoding.decode(bytes);
     let text = text.into_owned();
+    if had_errors && used == UTF_8 && warnings.is_empty() {
+        // `--encoding utf-8` on a file that is not all UTF-8: say where.
+        let (invalid, _) = invalid_utf8(bytes, usize::MAX).unwrap_or_default();
+        warnings.push(format!(
+            "{} byte(s) not valid UTF-8, replaced by U+FFFD {}",
+            invalid.len(),
+            offsets(&invalid)
+        ));
+    }
     check_textlike(&text)?;
     Ok(Decoded {
         text,
@@ -208,6 +217,14 @@ fn mostly_utf8(bytes: &[u8]) -> Option<Vec<usize>> {
         return None;
     }
     let limit = FEW_INVALID.max(bytes.len() / 1000);
+    let (invalid, multibyte) = invalid_utf8(bytes, limit)?;
+    (!invalid.is_empty() && multibyte >= 2 * invalid.len().max(4)).then_some(invalid)
+}
+
+/// The offsets of the invalid sequences in `bytes` read as UTF-8 (a sequence cut off at the
+/// very end is not one), and how many continuation bytes the valid characters have (0 for
+/// ASCII). `None` past `limit` invalid sequences.
+fn invalid_utf8(bytes: &[u8], limit: usize) -> Option<(Vec<usize>, usize)> {
     let mut invalid = Vec::new();
     let mut multibyte = 0usize;
     let mut rest = bytes;
@@ -216,7 +233,7 @@ fn mostly_utf8(bytes: &[u8]) -> Option<Vec<usize>> {
         match std::str::from_utf8(rest) {
             Ok(s) => {
                 multibyte += s.len() - s.chars().count();
-                break;
+                return Some((invalid, multibyte));
             }
             Err(e) => {
                 let valid = e.valid_up_to();
@@ -225,7 +242,7 @@ fn mostly_utf8(bytes: &[u8]) -> Option<Vec<usize>> {
                 multibyte += ok.len() - ok.chars().count();
                 let Some(n) = e.error_len() else {
                     // Cut inside the last character: not an invalid byte of the text.
-                    break;
+                    return Some((invalid, multibyte));
                 };
                 invalid.push(at + valid);
                 if invalid.len() > limit {
@@ -236,7 +253,6 @@ fn mostly_utf8(bytes: &[u8]) -> Option<Vec<usize>> {
             }
         }
     }
-    (!invalid.is_empty() && multibyte >= 2 * invalid.len().max(4)).then_some(invalid)
 }
 
 fn detect(bytes: &[u8]) -> &'static Encoding {
@@ -477,6 +493,15 @@ mod tests {
         // GBK text is still GBK.
         let (gbk, _, _) = GB18030.encode(text);
         assert_ne!(decode(&gbk, None).unwrap().encoding, "UTF-8");
+        // Forced to UTF-8, invalid bytes are named too.
+        let d = decode(&bytes, Some(UTF_8)).unwrap();
+        assert!(
+            d.warnings[0].contains(&format!(
+                "1 byte(s) not valid UTF-8, replaced by U+FFFD at byte offset {at}"
+            )),
+            "{:?}",
+            d.warnings
+        );
     }
 
     #[test]
