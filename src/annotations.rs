@@ -3,13 +3,13 @@
 //! Files sit beside the report as `<report file name>.gouji.toml`, or in an annotations
 //! directory named after the report's path below the folder it was found in ([`store`]). A
 //! correction applies only while its cell still holds the value it was made on
-//! ([`apply_corrections`]). Every change is written at once and atomically (temp file in the
-//! same directory, fsync, rename). Before writing, the file on disk is compared with what was
-//! last read: if another instance changed it meanwhile, the change is re-applied on top of the
-//! disk version instead of overwriting it. A file that cannot be parsed is reported and never
-//! overwritten.
+//! ([`apply_corrections`]). Every change is one [`Op`] on one [`Field`], written by [`save`] as
+//! a transaction: under the folder's lock the file is read as it is now, the op applied on top
+//! of whatever other instances wrote, and the result written atomically ([`write_atomic`]:
+//! temp file, fsync, rename, mode and owner kept). A change to a field another instance
+//! changed since this one read it is refused, naming both values. A file that cannot be
+//! parsed, or comes from a newer schema, is reported and never overwritten.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -18,6 +18,7 @@ use crate::report::CellRef;
 
 mod corrections;
 pub mod store;
+mod write;
 
 pub use corrections::{Corrected, StaleCorrection, apply_corrections, cell_label};
 pub use store::AnnotationStore;
@@ -142,9 +143,13 @@ impl Annotations {
             }
             Op::ReportNote(n) => self.note = n.clone(),
             Op::SetStatus(s) => self.status = *s,
-            Op::Replace(a) => {
-                *self = (**a).clone();
-                return;
+            Op::RestoreCell { cell, entry } => {
+                if let Some(i) = self.position(cell) {
+                    self.cells.remove(i);
+                }
+                if let Some(e) = entry {
+                    self.cells.push((**e).clone());
+                }
             }
         }
         self.updated = time.into();
@@ -185,7 +190,9 @@ impl Annotations {
     }
 }
 
-/// One change a reviewer makes; applied to memory and, merged, to the file on disk.
+/// One change a reviewer makes; applied to memory and, merged, to the file on disk. Every
+/// change touches one [`Field`]: undo and redo are changes too (to what the field held),
+/// never a whole snapshot, so they leave the other fields, and other instances' changes, alone.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Op {
     Correct {
@@ -203,8 +210,76 @@ pub enum Op {
     },
     ReportNote(String),
     SetStatus(Status),
-    /// Undo/redo: the whole state as it was.
-    Replace(Box<Annotations>),
+    /// Undo/redo of a cell change: the cell's entry as it was (`None`: no entry).
+    RestoreCell {
+        cell: CellRef,
+        entry: Option<Box<CellEntry>>,
+    },
+}
+
+/// What one [`Op`] changes: one cell's entry, the report's status, or the report's note.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Field {
+    Cell(CellRef),
+    Status,
+    ReportNote,
+}
+
+impl Op {
+    pub fn field(&self) -> Field {
+        match self {
+            Op::Correct { cell, .. }
+            | Op::Revert { cell }
+            | Op::CellNote { cell, .. }
+            | Op::RestoreCell { cell, .. } => Field::Cell(cell.clone()),
+            Op::ReportNote(_) => Field::ReportNote,
+            Op::SetStatus(_) => Field::Status,
+        }
+    }
+}
+
+impl Field {
+    /// What the field holds in `a`, as compared for conflicts (time stamps aside) and named
+    /// in their messages.
+    fn value(&self, a: &Annotations) -> String {
+        match self {
+            Field::Cell(cell) => match a.entry(cell) {
+                None => "no correction".into(),
+                Some(e) => {
+                    let mut v = match &e.corrected {
+                        Some(c) => format!("corrected to {c:?} (made on {:?})", e.parsed),
+                        None => "no correction".into(),
+                    };
+                    if !e.note.is_empty() {
+                        v.push_str(&format!(", note {:?}", e.note));
+                    }
+                    v
+                }
+            },
+            Field::Status => format!("{:?}", a.status).to_lowercase(),
+            Field::ReportNote => format!("note {:?}", a.note),
+        }
+    }
+
+    /// The change that puts the field back to what it holds in `a`.
+    fn restore(&self, a: &Annotations) -> Op {
+        match self {
+            Field::Cell(cell) => Op::RestoreCell {
+                cell: cell.clone(),
+                entry: a.entry(cell).cloned().map(Box::new),
+            },
+            Field::Status => Op::SetStatus(a.status),
+            Field::ReportNote => Op::ReportNote(a.note.clone()),
+        }
+    }
+
+    fn name(&self) -> String {
+        match self {
+            Field::Cell(c) => format!("cell {} {} / {}", c.table, c.row, c.column),
+            Field::Status => "the report's status".into(),
+            Field::ReportNote => "the report's note".into(),
+        }
+    }
 }
 
 /// Why annotations could not be read or written.
@@ -212,12 +287,69 @@ pub enum Op {
 pub enum AnnotationError {
     #[error("{path}: {message} (the file is kept as it is and will not be overwritten)")]
     Corrupt { path: PathBuf, message: String },
+    #[error(
+        "{path}: written by a newer gouji (schema {schema}; this one reads schema {SCHEMA}): \
+         not applied, kept as it is and never overwritten; update gouji to read it"
+    )]
+    NewerSchema { path: PathBuf, schema: u64 },
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
+    /// Another instance changed what this change would change since this one read the file:
+    /// nothing was written, and `current` is the file as it is now.
+    #[error("{message}")]
+    Conflict {
+        message: String,
+        current: Box<Loaded>,
+    },
+}
+
+impl AnnotationError {
+    /// The annotation state this error leaves a report in.
+    pub fn status(&self) -> AnnotationStatus {
+        match self {
+            AnnotationError::Corrupt { .. } => AnnotationStatus::Corrupt,
+            AnnotationError::NewerSchema { .. } => AnnotationStatus::NewerSchema,
+            AnnotationError::Io { .. } | AnnotationError::Conflict { .. } => {
+                AnnotationStatus::Unreadable
+            }
+        }
+    }
+}
+
+/// Whether a report's annotations were applied, as every output format states it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnnotationStatus {
+    /// An annotation file was read and every correction in it applied.
+    Applied,
+    /// No annotation file (or corrections not asked for).
+    None,
+    /// The file does not parse: nothing applied, the file never overwritten.
+    Corrupt,
+    /// The file could not be read (permissions, I/O): nothing applied.
+    Unreadable,
+    /// The report changed since the annotations were written, or some corrections no longer
+    /// match the report (their cell prints another value, or names no cell of the template).
+    Stale,
+    /// Written by a newer gouji: nothing applied, the file never overwritten.
+    NewerSchema,
+}
+
+impl AnnotationStatus {
+    /// The name in JSON and CSV output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AnnotationStatus::Applied => "applied",
+            AnnotationStatus::None => "none",
+            AnnotationStatus::Corrupt => "corrupt",
+            AnnotationStatus::Unreadable => "unreadable",
+            AnnotationStatus::Stale => "stale",
+            AnnotationStatus::NewerSchema => "newer_schema",
+        }
+    }
 }
 
 /// Where the annotations of `report` live. Beside it: `<file name>.gouji.toml`. Under `dir`:
@@ -256,14 +388,19 @@ pub struct Loaded {
     pub disk: Option<String>,
 }
 
+/// Reads an annotation file as text. Only a regular file is read (a FIFO put in its place
+/// never blocks a run; it is an error of kind `Unsupported`), at most 16 MiB.
+pub fn read_text(path: &Path) -> std::io::Result<String> {
+    use std::io::Read;
+    let file = crate::audit::open_regular(path)?;
+    let mut text = String::new();
+    file.take(16 << 20).read_to_string(&mut text)?;
+    Ok(text)
+}
+
 /// Reads the annotations at `path`; a missing file yields fresh annotations.
 pub fn load(path: &Path, report_name: &str, report_hash: &str) -> Result<Loaded, AnnotationError> {
-    from_read(
-        path,
-        std::fs::read_to_string(path),
-        report_name,
-        report_hash,
-    )
+    from_read(path, read_text(path), report_name, report_hash)
 }
 
 /// [`load`] from the result of reading `path` already.
@@ -275,10 +412,7 @@ pub fn from_read(
 ) -> Result<Loaded, AnnotationError> {
     match read {
         Ok(text) => {
-            let annotations = parse(&text).map_err(|message| AnnotationError::Corrupt {
-                path: path.into(),
-                message,
-            })?;
+            let annotations = parse(&text).map_err(|e| e.at(path))?;
             Ok(Loaded {
                 annotations,
                 disk: Some(text),
@@ -299,76 +433,161 @@ pub fn from_read(
     }
 }
 
-fn parse(text: &str) -> Result<Annotations, String> {
-    let a: Annotations = toml::from_str(text).map_err(|e| e.to_string().trim().to_string())?;
+/// Why a file's text is not annotations this gouji can apply.
+#[derive(Debug)]
+enum ParseError {
+    Syntax(String),
+    Newer(u64),
+}
+
+impl ParseError {
+    fn at(self, path: &Path) -> AnnotationError {
+        match self {
+            ParseError::Syntax(message) => AnnotationError::Corrupt {
+                path: path.into(),
+                message,
+            },
+            ParseError::Newer(schema) => AnnotationError::NewerSchema {
+                path: path.into(),
+                schema,
+            },
+        }
+    }
+}
+
+/// The `schema = N` line of a file, read before the rest: a newer gouji's file is named as
+/// such even when its new sections do not parse here.
+fn schema_line(text: &str) -> Option<u64> {
+    for line in text.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            return None;
+        }
+        if let Some(rest) = line.strip_prefix("schema")
+            && let Some(value) = rest.trim_start().strip_prefix('=')
+        {
+            let digits: String = value
+                .trim()
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            return digits.parse().ok();
+        }
+    }
+    None
+}
+
+fn parse(text: &str) -> Result<Annotations, ParseError> {
+    if let Some(schema) = schema_line(text).filter(|s| *s > u64::from(SCHEMA)) {
+        return Err(ParseError::Newer(schema));
+    }
+    let a: Annotations =
+        toml::from_str(text).map_err(|e| ParseError::Syntax(e.to_string().trim().to_string()))?;
     if a.schema > SCHEMA {
-        return Err(format!(
-            "schema {} is newer than this gouji understands ({SCHEMA})",
-            a.schema
-        ));
+        return Err(ParseError::Newer(u64::from(a.schema)));
     }
     Ok(a)
 }
 
-/// Applies `op` and writes the result. If the file changed on disk since `loaded.disk`, the op
-/// is applied to the disk version instead (merging both instances' changes). Returns the new
-/// state; on error nothing was written.
+/// A change written: the annotations as now on disk, and the change that undoes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Saved {
+    pub loaded: Loaded,
+    /// Puts the changed field back to what the file held just before this write.
+    pub undo: Op,
+}
+
+/// Applies `op` to the file as it is on disk now and writes the result, as one transaction:
+/// under an exclusive lock on the file's folder (so two instances' read–merge–write never
+/// interleave), the file is read again; changes other instances made meanwhile are kept, and
+/// `op` is applied on top. When another instance changed the very field `op` changes since
+/// `loaded` was read, nothing is written: [`AnnotationError::Conflict`] names the field and
+/// both values and carries the file as it is. `report_hash` is the report's hash now (the
+/// reviewer saw that report). On any error nothing was written.
 pub fn save(
     path: &Path,
     loaded: &Loaded,
     op: &Op,
+    report_hash: &str,
     time: &str,
     reviewer: &str,
-) -> Result<Loaded, AnnotationError> {
-    let current = match std::fs::read_to_string(path) {
+) -> Result<Saved, AnnotationError> {
+    let io = |source| AnnotationError::Io {
+        path: path.into(),
+        source,
+    };
+    let target = write::resolve(path);
+    let dir = write::parent(&target);
+    std::fs::create_dir_all(dir).map_err(io)?;
+    let _lock = write::DirLock::acquire(dir).map_err(io)?;
+    let current = match read_text(&target) {
         Ok(t) => Some(t),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(source) => {
-            return Err(AnnotationError::Io {
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+            return Err(AnnotationError::Corrupt {
                 path: path.into(),
-                source,
+                message: "not UTF-8 text".into(),
             });
         }
+        Err(e) => return Err(io(e)),
     };
-    let mut base = if current == loaded.disk {
+    let theirs = if current == loaded.disk {
         loaded.annotations.clone()
     } else {
         match &current {
-            Some(t) => parse(t).map_err(|message| AnnotationError::Corrupt {
-                path: path.into(),
-                message,
-            })?,
+            Some(t) => parse(t).map_err(|e| e.at(path))?,
+            // No file (yet, or any more): what this instance holds stands (annotations read
+            // from an old-style file are written under the new name so).
             None => loaded.annotations.clone(),
         }
     };
-    // The report hash always describes the report as the reviewer saw it.
-    base.report_hash = loaded.annotations.report_hash.clone();
+    let field = op.field();
+    let (seen, now) = (field.value(&loaded.annotations), field.value(&theirs));
+    if seen != now {
+        let mut mine = theirs.clone();
+        mine.apply(op, time, reviewer);
+        return Err(AnnotationError::Conflict {
+            message: format!(
+                "{}: changed by another instance (or by hand) since this one read it: it is \
+                 now {now} (was {seen}); this change would make it {}. Not saved; the file's \
+                 value is shown",
+                field.name(),
+                field.value(&mine)
+            ),
+            current: Box::new(Loaded {
+                annotations: theirs,
+                disk: current,
+            }),
+        });
+    }
+    let undo = field.restore(&theirs);
+    let mut base = theirs;
+    // The report hash always describes the report as the reviewer saw it now.
+    base.report_hash = report_hash.to_string();
     base.report = loaded.annotations.report.clone();
     base.apply(op, time, reviewer);
     let text = base.to_toml();
-    write_atomic(path, &text).map_err(|source| AnnotationError::Io {
-        path: path.into(),
-        source,
-    })?;
-    Ok(Loaded {
-        annotations: base,
-        disk: Some(text),
+    write::replace(&target, &text).map_err(io)?;
+    Ok(Saved {
+        loaded: Loaded {
+            annotations: base,
+            disk: Some(text),
+        },
+        undo,
     })
 }
 
-/// Writes `text` to `path` through a temporary file in the same directory and a rename.
+/// Writes `text` to `path` atomically: through a temporary file in the same folder, fsync and
+/// a rename. A symbolic link is followed and its target replaced; an existing file keeps its
+/// mode and (where permitted) its owner and group; a new file gets the mode the umask gives.
+/// The temporary file is removed on every error.
 pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(text.as_bytes())?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    let target = write::resolve(path);
+    std::fs::create_dir_all(write::parent(&target))?;
+    write::replace(&target, text)
 }
+
+pub use write::clean_stale_temps;
 
 /// FNV-1a 64 of the report's bytes: enough to notice that a report file changed.
 pub fn content_hash(bytes: &[u8]) -> String {
@@ -470,55 +689,147 @@ time = "2026-11-23T10:00:00Z"
         assert_eq!(parse(&text).unwrap(), a);
     }
 
+    fn correct(value: &str) -> Op {
+        Op::Correct {
+            cell: cell(),
+            parsed: "43".into(),
+            value: value.into(),
+        }
+    }
+
     #[test]
     fn concurrent_changes_are_merged_not_dropped() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("r.txt.gouji.toml");
         let first = load(&path, "r.txt", "h").unwrap();
         let second = load(&path, "r.txt", "h").unwrap();
-        let first = save(
+        let first = save(&path, &first, &correct("44"), "h", "t1", "a").unwrap();
+        // The second instance never saw the first one's write.
+        let second = save(
             &path,
-            &first,
-            &Op::Correct {
-                cell: cell(),
-                parsed: "43".into(),
-                value: "44".into(),
-            },
-            "t1",
-            "a",
+            &second,
+            &Op::SetStatus(Status::Flagged),
+            "h",
+            "t2",
+            "b",
         )
         .unwrap();
-        // The second instance never saw the first one's write.
-        let second = save(&path, &second, &Op::SetStatus(Status::Flagged), "t2", "b").unwrap();
         assert_eq!(
-            second.annotations.corrections(),
+            second.loaded.annotations.corrections(),
             1,
             "first instance's correction kept"
         );
-        assert_eq!(second.annotations.status, Status::Flagged);
+        assert_eq!(second.loaded.annotations.status, Status::Flagged);
         let on_disk = load(&path, "r.txt", "h").unwrap();
-        assert_eq!(on_disk.annotations, second.annotations);
-        assert_ne!(first.annotations, second.annotations);
+        assert_eq!(on_disk.annotations, second.loaded.annotations);
+        assert_ne!(first.loaded.annotations, second.loaded.annotations);
+        // Undo in the first instance undoes its correction only: the status stays.
+        let undone = save(&path, &first.loaded, &first.undo, "h", "t3", "a").unwrap();
+        assert_eq!(undone.loaded.annotations.corrections(), 0);
+        assert_eq!(undone.loaded.annotations.status, Status::Flagged);
+        // Redo brings it back, on top of what is on disk.
+        let redone = save(&path, &undone.loaded, &undone.undo, "h", "t4", "a").unwrap();
+        assert_eq!(
+            redone
+                .loaded
+                .annotations
+                .entry(&cell())
+                .unwrap()
+                .corrected
+                .as_deref(),
+            Some("44")
+        );
+        assert_eq!(redone.loaded.annotations.status, Status::Flagged);
     }
 
     #[test]
-    fn corrupt_files_are_reported_and_never_overwritten() {
+    fn the_same_cell_changed_in_two_instances_is_refused_naming_both_values() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("r.txt.gouji.toml");
-        std::fs::write(&path, "schema = 1\nstatus = [oops\n").unwrap();
-        let err = load(&path, "r.txt", "h").unwrap_err().to_string();
-        assert!(err.contains("r.txt.gouji.toml"), "{err}");
-        assert!(err.contains("will not be overwritten"), "{err}");
-        // An instance that loaded before the file went bad must not overwrite it either.
-        let fresh = Loaded {
+        let a = load(&path, "r.txt", "h").unwrap();
+        let b = load(&path, "r.txt", "h").unwrap();
+        let a = save(&path, &a, &correct("44"), "h", "t1", "a").unwrap();
+        let err = save(&path, &b, &correct("45"), "h", "t2", "b").unwrap_err();
+        let AnnotationError::Conflict { message, current } = err else {
+            panic!("{err}")
+        };
+        assert!(
+            message.contains("applications total / natural"),
+            "{message}"
+        );
+        assert!(
+            message.contains("\"44\"") && message.contains("\"45\""),
+            "{message}"
+        );
+        assert_eq!(
+            current.annotations, a.loaded.annotations,
+            "the other's value, to show"
+        );
+        // The file still holds the first instance's value; a revert from the second is refused.
+        let err = save(&path, &b, &Op::Revert { cell: cell() }, "h", "t3", "b").unwrap_err();
+        assert!(matches!(err, AnnotationError::Conflict { .. }));
+        let disk = load(&path, "r.txt", "h").unwrap();
+        assert_eq!(
+            disk.annotations
+                .entry(&cell())
+                .unwrap()
+                .corrected
+                .as_deref(),
+            Some("44")
+        );
+        // And the first instance's undo after the other changed the cell is refused too.
+        let b = save(&path, &disk, &correct("46"), "h", "t4", "b").unwrap();
+        let err = save(&path, &a.loaded, &a.undo, "h", "t5", "a").unwrap_err();
+        assert!(err.to_string().contains("\"46\""), "{err}");
+        assert_eq!(load(&path, "r.txt", "h").unwrap(), b.loaded);
+    }
+
+    #[test]
+    fn the_hash_is_updated_when_the_reviewer_saves() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.txt.gouji.toml");
+        let old = load(&path, "r.txt", "old").unwrap();
+        let old = save(&path, &old, &correct("44"), "old", "t", "").unwrap();
+        let saved = save(
+            &path,
+            &old.loaded,
+            &Op::SetStatus(Status::Reviewed),
+            "new",
+            "t",
+            "",
+        )
+        .unwrap();
+        assert_eq!(saved.loaded.annotations.report_hash, "new");
+    }
+
+    #[test]
+    fn a_newer_schema_is_named_even_when_its_sections_do_not_parse() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.txt.gouji.toml");
+        std::fs::write(
+            &path,
+            "schema = 2\nreport = \"r.txt\"\n[review]\nsteps = [1, {oops\n",
+        )
+        .unwrap();
+        let err = load(&path, "r.txt", "h").unwrap_err();
+        assert_eq!(err.status(), AnnotationStatus::NewerSchema);
+        assert!(err.to_string().contains("newer gouji (schema 2"), "{err}");
+        let stale = Loaded {
             annotations: Annotations::new("r.txt", "h"),
             disk: None,
         };
-        assert!(save(&path, &fresh, &Op::SetStatus(Status::Reviewed), "t", "").is_err());
-        assert_eq!(
-            std::fs::read_to_string(&path).unwrap(),
-            "schema = 1\nstatus = [oops\n"
+        assert!(
+            save(
+                &path,
+                &stale,
+                &Op::SetStatus(Status::Reviewed),
+                "h",
+                "t",
+                ""
+            )
+            .is_err()
         );
+        assert!(std::fs::read_to_string(&path).unwrap().contains("{oops"));
     }
 
     #[test]

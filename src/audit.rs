@@ -8,7 +8,8 @@ use encoding_rs::Encoding;
 use std::collections::BTreeMap;
 
 use crate::annotations::{
-    AnnotationStore, Loaded, StaleCorrection, apply_corrections, content_hash, from_read,
+    AnnotationStatus, AnnotationStore, Loaded, StaleCorrection, apply_corrections, content_hash,
+    from_read,
 };
 use crate::checker::{Finding, check};
 use crate::decode::decode_owned;
@@ -46,14 +47,25 @@ pub struct Audit {
     pub annotations: Option<Loaded>,
     /// Why the annotations could not be read (they are left untouched then).
     pub annotation_error: Option<String>,
+    /// What kind of failure `annotation_error` is (corrupt, unreadable, newer schema).
+    pub annotation_failure: Option<AnnotationStatus>,
     /// The old-style annotation file (named by file name alone) the annotations were read
     /// from; the next save writes them under the new name and retires this one.
     pub migrated_from: Option<PathBuf>,
     /// Corrections not applied because their cell no longer holds the value they were made on.
     pub stale: Vec<StaleCorrection>,
+    /// Annotation entries naming a table, row or column the template does not have (a
+    /// hand-edited file), or a row this report does not print: never applied, one message each.
+    pub unknown_cells: Vec<String>,
+    /// The template's labels of the applied corrections' cells ("(七)总计 / 自然人"), in order:
+    /// named when the report changed, as the corrections that still match it.
+    pub applied_labels: Vec<String>,
     /// Hash of the report file's bytes (empty when reading read-only without annotations).
     pub hash: String,
     pub notes: Vec<ParseNote>,
+    /// How the text was read, when the reader should know (invalid bytes or NUL bytes
+    /// replaced, at which offsets).
+    pub read_warnings: Vec<String>,
     pub findings: Vec<Finding>,
     pub error: Option<String>,
 }
@@ -67,10 +79,14 @@ impl Audit {
             originals: BTreeMap::new(),
             annotations: None,
             annotation_error: None,
+            annotation_failure: None,
             migrated_from: None,
             stale: Vec::new(),
+            unknown_cells: Vec::new(),
+            applied_labels: Vec::new(),
             hash: String::new(),
             notes: Vec::new(),
+            read_warnings: Vec::new(),
             findings: Vec::new(),
             error: Some(error),
         }
@@ -122,6 +138,54 @@ impl Audit {
         })
     }
 
+    /// The state of the report's annotations as every output format states it, with a
+    /// message saying why when they are not simply applied.
+    pub fn annotation_state(&self) -> (AnnotationStatus, Option<String>) {
+        if let (Some(kind), Some(e)) = (self.annotation_failure, &self.annotation_error) {
+            return (kind, Some(e.clone()));
+        }
+        let Some(l) = self.annotations.as_ref().filter(|l| l.disk.is_some()) else {
+            return (AnnotationStatus::None, None);
+        };
+        let mut parts = Vec::new();
+        let applied = self.originals.len();
+        if self.report_changed() {
+            parts.push(format!(
+                "the report changed since its annotations were written: {applied} of {} \
+                 correction(s) still match the values it prints and are applied{}{}",
+                l.annotations.corrections(),
+                match self.applied_labels.as_slice() {
+                    [] => String::new(),
+                    labels => format!(" ({})", labels.join(", ")),
+                },
+                match self.stale.len() {
+                    0 => String::new(),
+                    n => format!(", {n} stale"),
+                }
+            ));
+        } else if !self.stale.is_empty() {
+            parts.push(format!(
+                "{} stale correction(s) not applied ({applied} applied)",
+                self.stale.len()
+            ));
+        }
+        parts.extend(self.stale.iter().map(StaleCorrection::message));
+        parts.extend(self.unknown_cells.iter().cloned());
+        if parts.is_empty() {
+            (AnnotationStatus::Applied, None)
+        } else {
+            (AnnotationStatus::Stale, Some(parts.join("; ")))
+        }
+    }
+
+    /// True when some saved annotations could not be applied: the file is corrupt,
+    /// unreadable or of a newer schema, or some correction is stale or names no cell.
+    pub fn annotations_not_applied(&self) -> bool {
+        self.annotation_failure.is_some()
+            || !self.stale.is_empty()
+            || !self.unknown_cells.is_empty()
+    }
+
     /// True when the file could not be read or holds no report tables.
     pub fn unreadable(&self) -> bool {
         self.error.is_some()
@@ -132,35 +196,92 @@ impl Audit {
 pub fn audit_file(path: &Path, templates: &Templates, opts: &ReadOptions) -> Audit {
     match read_file(path) {
         Ok(bytes) => audit_owned(path, bytes, templates, opts),
+        Err(e) if e.kind() == std::io::ErrorKind::Unsupported => Audit::failed(path, e.to_string()),
         Err(e) => Audit::failed(path, format!("cannot read file: {e}")),
     }
 }
 
-/// Reads a whole file. Unlike `std::fs::read` (or `read_to_end` on a `File`) it asks the file
-/// system for no size first: reports are small, and a batch of ten thousand saves ten thousand
-/// `stat` and `lseek` calls. Files larger than the first buffer are read on by `read_to_end`.
+/// The largest report file read: 256 MiB. Real reports are 5–200 KB; a file past this is not
+/// one (or is a device or a growing log), and reading it would only exhaust memory.
+pub const MAX_REPORT_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Reads a whole regular file of at most [`MAX_REPORT_BYTES`]. FIFOs, sockets and devices
+/// are refused without blocking (opened non-blocking, then checked on the open file, so a
+/// symbolic link to `/dev/zero` or a FIFO swapped in meanwhile is caught too) with an error
+/// of kind `Unsupported` naming what they are. One `open`, one `fstat` and the reads.
 #[doc(hidden)] // public for the throughput benchmark's stage timings
 pub fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
-    let mut file = std::fs::File::open(path)?;
-    let mut bytes = vec![0; 16 * 1024];
-    let mut len = 0;
-    loop {
-        if len == bytes.len() {
-            // Larger than a report usually is: the rest, sized by the file system.
-            bytes.truncate(len);
-            file.read_to_end(&mut bytes)?;
-            return Ok(bytes);
+    let file = open_regular(path)?;
+    let size = file.metadata()?.len();
+    if size > MAX_REPORT_BYTES {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::Unsupported,
+            format!(
+                "skipped: {size} bytes, larger than the {} MiB a report file may have",
+                MAX_REPORT_BYTES >> 20
+            ),
+        ));
+    }
+    let mut bytes = Vec::with_capacity(size as usize + 1);
+    // A file growing while it is read stops at the cap.
+    file.take(MAX_REPORT_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_REPORT_BYTES {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::Unsupported,
+            format!(
+                "skipped: larger than the {} MiB a report file may have",
+                MAX_REPORT_BYTES >> 20
+            ),
+        ));
+    }
+    Ok(bytes)
+}
+
+/// Opens `path` for reading if it is a regular file (after following symbolic links).
+pub fn open_regular(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // Opening a FIFO for reading blocks until a writer comes: never wait.
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path)?;
+    let kind = file.metadata()?.file_type();
+    if kind.is_file() {
+        return Ok(file);
+    }
+    Err(std::io::Error::new(
+        std::io::ErrorKind::Unsupported,
+        format!("skipped: {}, not a regular file", file_kind(&kind)),
+    ))
+}
+
+/// What a file that is not a regular file is, for the message saying it was skipped.
+fn file_kind(kind: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a FIFO (named pipe)";
         }
-        match file.read(&mut bytes[len..]) {
-            Ok(0) => break,
-            Ok(n) => len += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
+        if kind.is_socket() {
+            return "a socket";
+        }
+        if kind.is_char_device() {
+            return "a character device";
+        }
+        if kind.is_block_device() {
+            return "a block device";
         }
     }
-    bytes.truncate(len);
-    Ok(bytes)
+    if kind.is_dir() {
+        "a folder"
+    } else {
+        "a special file"
+    }
 }
 
 /// What standard input is called in output: `-` on the command line.
@@ -213,6 +334,7 @@ fn audit_owned(path: &Path, bytes: Vec<u8>, templates: &Templates, opts: &ReadOp
     let mut audit = Audit {
         hash,
         notes: parsed.notes,
+        read_warnings: decoded.warnings,
         report: Some(parsed.report),
         ..Audit::failed(path, String::new())
     };
@@ -222,7 +344,10 @@ fn audit_owned(path: &Path, bytes: Vec<u8>, templates: &Templates, opts: &ReadOp
             .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
         match from_read(&at, read, &name, &audit.hash) {
             Ok(l) => audit.annotations = Some(l),
-            Err(e) => audit.annotation_error = Some(e.to_string()),
+            Err(e) => {
+                audit.annotation_failure = Some(e.status());
+                audit.annotation_error = Some(e.to_string());
+            }
         }
         audit.migrated_from = migrated_from;
     }
@@ -238,12 +363,12 @@ fn read_annotations(
     store: &AnnotationStore,
 ) -> (PathBuf, std::io::Result<String>, Option<PathBuf>) {
     let at = store.path(report);
-    let read = std::fs::read_to_string(&at);
+    let read = crate::annotations::read_text(&at);
     if let Err(e) = &read
         && e.kind() == std::io::ErrorKind::NotFound
         && let Some(old) = store.old_file(report).filter(|o| o.sharing == 1)
     {
-        match std::fs::read_to_string(&old.path) {
+        match crate::annotations::read_text(&old.path) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             read => return (old.path.clone(), read, Some(old.path)),
         }
@@ -256,13 +381,24 @@ fn read_annotations(
 pub fn recheck(audit: &mut Audit, templates: &Templates) {
     let Some(report) = &audit.report else { return };
     let template = templates.for_id(report.template.as_deref());
-    (audit.corrected, audit.originals, audit.stale) = match &audit.annotations {
-        Some(l) if l.annotations.corrections() > 0 => {
+    (
+        audit.corrected,
+        audit.originals,
+        audit.stale,
+        audit.unknown_cells,
+    ) = match &audit.annotations {
+        Some(l) if !l.annotations.cells.is_empty() => {
             let c = apply_corrections(report, &l.annotations, template);
-            (Some(c.report), c.originals, c.stale)
+            let corrected = (l.annotations.corrections() > 0).then_some(c.report);
+            (corrected, c.originals, c.stale, c.unknown)
         }
-        _ => (None, BTreeMap::new(), Vec::new()),
+        _ => (None, BTreeMap::new(), Vec::new(), Vec::new()),
     };
+    audit.applied_labels = audit
+        .originals
+        .keys()
+        .map(|r| crate::annotations::cell_label(template, r))
+        .collect();
     let checked = audit.corrected.as_ref().unwrap_or(report);
     let template = templates.for_id(checked.template.as_deref());
     audit.findings = template

@@ -14,6 +14,7 @@ use crate::export::{
     CELLS_CSV_HEADER, FINDINGS_CSV_HEADER, audit_json_line, cells_csv, findings_csv,
 };
 use crate::template::Templates;
+use crate::text::{visible, visible_lines};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -80,7 +81,8 @@ pub struct CheckArgs {
 }
 
 /// Exit status of a check run: 0 clean, 1 some report has an error finding, 2 some file
-/// could not be read or holds no report.
+/// could not be read or holds no report, or some report's saved annotations could not be
+/// applied.
 pub fn run(cli: Cli) -> anyhow::Result<i32> {
     match cli.command {
         Some(Command::Check(args)) => check(args),
@@ -120,8 +122,7 @@ fn workbench(
         1 => format!("folder not listed: {first}"),
         n => format!("folder not listed: {first} (and {} more)", n - 1),
     });
-    crate::ui::run(reports, config, notice)?;
-    Ok(0)
+    crate::ui::run(reports, config, notice)
 }
 
 fn check(args: CheckArgs) -> anyhow::Result<i32> {
@@ -142,12 +143,12 @@ fn check(args: CheckArgs) -> anyhow::Result<i32> {
         // of the run bears: count them first (a walk of the folders, reading no report).
         store.census(walk_paths(&args.paths).filter_map(Result::ok));
         for m in store.ambiguous() {
-            eprintln!("gouji: warning: {m}");
+            eprintln!("gouji: warning: {}", crate::text::visible(&m));
         }
     }
     if !args.no_corrections && store.may_share(&args.paths) {
         for m in store.shared(walk_paths(&args.paths).filter_map(Result::ok)) {
-            eprintln!("gouji: warning: {m}");
+            eprintln!("gouji: warning: {}", crate::text::visible(&m));
         }
     }
     let opts = ReadOptions {
@@ -237,13 +238,15 @@ fn check(args: CheckArgs) -> anyhow::Result<i32> {
     if let Some(mut f) = findings_out {
         f.flush()?;
     }
-    Ok(if totals.unreadable + totals.folders > 0 {
-        2
-    } else if totals.with_errors > 0 {
-        1
-    } else {
-        0
-    })
+    Ok(
+        if totals.unreadable + totals.folders + totals.not_applied > 0 {
+            2
+        } else if totals.with_errors > 0 {
+            1
+        } else {
+            0
+        },
+    )
 }
 
 fn out_line(out: &mut impl Write, line: &str) -> anyhow::Result<()> {
@@ -267,6 +270,8 @@ struct Summary {
     unchecked: usize,
     warnings: usize,
     unreadable: bool,
+    /// Saved annotations that could not be applied (corrupt, unreadable, newer, stale).
+    not_applied: bool,
     /// A folder that could not be listed, not a report.
     folder: bool,
 }
@@ -278,6 +283,7 @@ impl Summary {
             unchecked: a.unchecked(),
             warnings: a.warnings(),
             unreadable: a.unreadable(),
+            not_applied: a.annotations_not_applied(),
             folder,
         }
     }
@@ -291,6 +297,7 @@ struct Totals {
     unchecked: usize,
     warnings: usize,
     unreadable: usize,
+    not_applied: usize,
     folders: usize,
 }
 
@@ -306,6 +313,7 @@ impl Totals {
         self.warnings += s.warnings;
         self.with_errors += usize::from(s.errors > 0);
         self.unreadable += usize::from(s.unreadable);
+        self.not_applied += usize::from(s.not_applied);
     }
 
     fn line(&self) -> String {
@@ -320,6 +328,12 @@ impl Totals {
         );
         if self.folders > 0 {
             line.push_str(&format!("; {} folder(s) not listed", self.folders));
+        }
+        if self.not_applied > 0 {
+            line.push_str(&format!(
+                "; {} with annotations not (all) applied",
+                self.not_applied
+            ));
         }
         line
     }
@@ -338,35 +352,47 @@ pub fn render(a: &Audit, shown: &str, format: Format, errors_only: bool) -> Stri
     }
 }
 
-/// Lines for standard error about one audited file's annotations: where they were read from
-/// (an old-style file), and, in the formats whose standard output is data, stale corrections
-/// (text output lists those itself).
+/// Lines for standard error about one audited file's annotations, in every format: where
+/// they were read from (an old-style file), and their state when they are not simply applied
+/// (corrupt, unreadable, newer schema, stale: which corrections still match and which not).
+/// With `--format csv`, also how the text was read (JSON carries that in `read_warnings`,
+/// text on standard output).
 pub fn render_notes(a: &Audit, shown: &str, format: Format) -> String {
+    let shown = visible(shown);
     let mut s = String::new();
     if let Some(n) = a.migration_notice() {
-        s.push_str(&format!("{shown}: note: {n}\n"));
+        s.push_str(&format!("{shown}: note: {}\n", visible(&n)));
+    }
+    let (status, message) = a.annotation_state();
+    if let Some(m) = message {
+        let level = if a.annotations_not_applied() {
+            "warning: annotations not applied"
+        } else {
+            "note: annotations"
+        };
+        s.push_str(&format!(
+            "{shown}: {level} ({}): {}\n",
+            status.as_str(),
+            visible(&m)
+        ));
     }
     if format == Format::Csv {
-        for st in &a.stale {
-            s.push_str(&format!(
-                "{shown}: warning: stale correction: {}\n",
-                st.message()
-            ));
+        for w in &a.read_warnings {
+            s.push_str(&format!("{shown}: warning: {}\n", visible(w)));
         }
     }
     s
 }
 
 fn render_text(a: &Audit, shown: &str, errors_only: bool) -> String {
+    let shown = visible(shown);
+    let shown = shown.as_ref();
     let mut s = String::new();
     if let Some(e) = &a.error {
         s.push_str(&format!("{shown}: error: {e}\n"));
     }
-    if let Some(e) = &a.annotation_error {
-        s.push_str(&format!("{shown}: warning: annotations not applied: {e}\n"));
-    }
-    if a.report_changed() {
-        s.push_str(&format!("{shown}: warning: the report changed since its annotations were written; corrections still applied where their cells hold the values they were made on\n"));
+    for w in &a.read_warnings {
+        s.push_str(&format!("{shown}: warning: {w}\n"));
     }
     for st in &a.stale {
         s.push_str(&format!(
@@ -425,5 +451,6 @@ fn render_text(a: &Audit, shown: &str, errors_only: bool) -> String {
             ));
         }
     }
-    s
+    // Messages quote the report (labels as printed): nothing in them reaches the terminal raw.
+    visible_lines(&s).into_owned()
 }

@@ -142,7 +142,7 @@ impl Serialize for AuditJson<'_> {
                     .collect()
             })
             .unwrap_or_default();
-        let mut m = s.serialize_map(Some(12))?;
+        let mut m = s.serialize_map(Some(14))?;
         m.serialize_entry("file", self.file)?;
         m.serialize_entry("agency", &report.and_then(|r| r.agency.as_deref()))?;
         m.serialize_entry("year", &report.and_then(|r| r.year))?;
@@ -165,8 +165,24 @@ impl Serialize for AuditJson<'_> {
         m.serialize_entry("error", &self.audit.error)?;
         let stale: Vec<StaleJ> = self.audit.stale.iter().map(StaleJ).collect();
         m.serialize_entry("stale_corrections", &stale)?;
+        let (status, message) = self.audit.annotation_state();
+        m.serialize_entry(
+            "annotations",
+            &AnnotationsJ {
+                status: status.as_str(),
+                message: message.as_deref(),
+            },
+        )?;
+        m.serialize_entry("read_warnings", &self.audit.read_warnings)?;
         m.end()
     }
+}
+
+/// `{"status": "applied"|"none"|"corrupt"|"unreadable"|"stale"|"newer_schema", "message": str|null}`
+#[derive(serde::Serialize)]
+struct AnnotationsJ<'a> {
+    status: &'a str,
+    message: Option<&'a str>,
 }
 
 /// A saved correction not applied because its cell now holds another value.
@@ -226,33 +242,70 @@ pub fn audit_json(a: &Audit, display_path: &str) -> Json {
     .unwrap_or(Json::Null)
 }
 
-/// One JSON Lines line (with its newline) for an audited file.
+/// One JSON Lines line (with its newline) for an audited file. Besides the escapes JSON
+/// requires (C0 controls as `\u001b`), C1 controls and bidirectional overrides are escaped
+/// too, so a hostile file name or report text printed to a terminal stays inert.
 pub fn audit_json_line(a: &Audit, display_path: &str) -> String {
-    let mut s = serde_json::to_string(&AuditJson {
+    let mut out = Vec::with_capacity(4096);
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, InertFormatter);
+    let _ = AuditJson {
         audit: a,
         file: display_path,
-    })
-    .unwrap_or_default();
-    s.push('\n');
-    s
+    }
+    .serialize(&mut ser);
+    out.push(b'\n');
+    String::from_utf8(out).unwrap_or_default()
 }
 
-/// RFC 4180 quoting for one CSV field.
-pub fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
+/// serde_json's compact output with C1 controls (U+0080–U+009F) and the bidirectional
+/// overrides and isolates (U+202A–U+202E, U+2066–U+2069) escaped as `\u009b`.
+struct InertFormatter;
+
+impl serde_json::ser::Formatter for InertFormatter {
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let b = fragment.as_bytes();
+        if memchr::memchr2(0xC2, 0xE2, b).is_none() {
+            return w.write_all(b);
+        }
+        let mut start = 0;
+        for (i, c) in fragment.char_indices() {
+            if matches!(c, '\u{80}'..='\u{9F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+            {
+                w.write_all(&b[start..i])?;
+                write!(w, "\\u{:04x}", c as u32)?;
+                start = i + c.len_utf8();
+            }
+        }
+        w.write_all(&b[start..])
     }
 }
 
-pub const CELLS_CSV_HEADER: &str = "file,table,row,column,raw,value";
-pub const FINDINGS_CSV_HEADER: &str = "file,rule,severity,table,cells,expected,found,message,suggestion_row,suggestion_column,suggestion_value,unread";
+/// RFC 4180 quoting for one CSV field, its control characters made visible first (`\x1b`;
+/// see [`crate::text::visible`]): a field never carries a terminal escape, and never a line
+/// break either.
+pub fn csv_field(s: &str) -> String {
+    let s = crate::text::visible(s);
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.into_owned()
+    }
+}
+
+/// `annotations`: the report's annotation state, as in JSON (`applied`, `none`, `corrupt`,
+/// `unreadable`, `stale`, `newer_schema`); the message goes to standard error.
+pub const CELLS_CSV_HEADER: &str = "file,table,row,column,raw,value,annotations";
+pub const FINDINGS_CSV_HEADER: &str = "file,rule,severity,table,cells,expected,found,message,suggestion_row,suggestion_column,suggestion_value,unread,annotations";
 
 /// Long-format CSV lines, one per cell of every table (absent cells included, empty).
 pub fn cells_csv(a: &Audit, display_path: &str, out: &mut String) {
     let Some(report) = a.checked() else { return };
     let file = csv_field(display_path);
+    let state = a.annotation_state().0.as_str();
     for table in &report.tables {
         for row in &table.rows {
             for (col, cell) in row
@@ -264,7 +317,7 @@ pub fn cells_csv(a: &Audit, display_path: &str, out: &mut String) {
                 let raw = cell.as_ref().map_or("", |c| c.raw.as_str());
                 let value = cell.as_ref().map_or(String::new(), |c| c.value.display());
                 out.push_str(&format!(
-                    "{file},{},{},{},{},{}\n",
+                    "{file},{},{},{},{},{},{state}\n",
                     table.key.as_str(),
                     row.key,
                     col,
@@ -279,10 +332,11 @@ pub fn cells_csv(a: &Audit, display_path: &str, out: &mut String) {
 /// CSV lines for the findings of one audited file (and its read error, if any).
 pub fn findings_csv(a: &Audit, display_path: &str, out: &mut String) {
     let file = csv_field(display_path);
+    let state = a.annotation_state().0.as_str();
     let fmt = |n: Option<f64>| n.map(crate::text::format_num).unwrap_or_default();
     if let Some(e) = &a.error {
         out.push_str(&format!(
-            "{file},unreadable,error,,,,,{},,,,\n",
+            "{file},unreadable,error,,,,,{},,,,,{state}\n",
             csv_field(e)
         ));
     }
@@ -297,7 +351,7 @@ pub fn findings_csv(a: &Audit, display_path: &str, out: &mut String) {
             None => Default::default(),
         };
         out.push_str(&format!(
-            "{file},{},{},{},{},{},{},{},{},{},{},{}\n",
+            "{file},{},{},{},{},{},{},{},{},{},{},{},{state}\n",
             f.rule,
             f.severity.as_str(),
             f.table.as_str(),

@@ -11,7 +11,8 @@ fn main() {
     match gouji::cli::run(cli) {
         Ok(code) => std::process::exit(code),
         Err(e) => {
-            eprintln!("gouji: error: {e:#}");
+            // The chain names files: their control characters are made visible.
+            eprintln!("gouji: error: {}", gouji::text::visible(&format!("{e:#}")));
             std::process::exit(2);
         }
     }

@@ -17,6 +17,40 @@ pub fn fold_char(c: char) -> char {
     }
 }
 
+/// `s` with every control character made visible, for printing a file name or a piece of a
+/// report to a terminal, a CSV file or an error message: C0 controls and DEL as `\x1b`, C1
+/// controls as `\u{9b}`, and the bidirectional overrides and isolates (which reorder what a
+/// terminal shows) as `\u{202e}`. Line breaks and tabs are escaped too: the result is one
+/// line. Text without such characters is returned as it is, uncopied.
+pub fn visible(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(hidden) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\0'..='\u{1F}' | '\u{7F}' => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if hidden(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Characters [`visible`] escapes.
+fn hidden(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// [`visible`] for text of several lines: each line made visible, the line breaks kept.
+pub fn visible_lines(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(|c| c != '\n' && hidden(c)) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let lines: Vec<std::borrow::Cow<str>> = s.split('\n').map(visible).collect();
+    std::borrow::Cow::Owned(lines.join("\n"))
+}
+
 /// True for every character a report uses as white space, including NBSP and U+3000.
 pub fn is_space(c: char) -> bool {
     match c {
@@ -368,6 +402,21 @@ impl LineIndex {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn control_characters_are_made_visible() {
+        use super::{visible, visible_lines};
+        let osc52 = "a\u{1b}]52;c;aGk=\u{7}b\u{9b}2J\u{202e}.txt";
+        assert_eq!(
+            visible(osc52),
+            "a\\x1b]52;c;aGk=\\x07b\\u{9b}2J\\u{202e}.txt"
+        );
+        assert!(matches!(
+            visible("报告 2020.txt"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        assert_eq!(visible_lines("a\u{1b}\nb\tc\n"), "a\\x1b\nb\\x09c\n");
+    }
+
     use super::*;
 
     #[test]

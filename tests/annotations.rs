@@ -252,7 +252,16 @@ fn a_stale_correction_is_named_not_applied_and_kept() {
                    the report now prints \"43\"";
 
     let (code, lines, err) = check_json(&root, &ann);
-    assert_eq!(code, 1, "{err}");
+    assert_eq!(code, 2, "corrections not applied: {err}");
+    assert_eq!(lines[0]["annotations"]["status"], "stale");
+    assert!(
+        lines[0]["annotations"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("0 of 2 correction(s) still match"),
+        "{}",
+        lines[0]["annotations"]
+    );
     assert_eq!(total_row(&lines, "a/page.txt"), row(PARSED));
     let stale = lines[0]["stale_corrections"].as_array().unwrap();
     assert_eq!(stale.len(), 2);

@@ -170,13 +170,13 @@ fn csv_is_one_line_per_cell_and_findings_go_to_their_file() {
     ]);
     assert_eq!(code, 0);
     let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(lines[0], "file,table,row,column,raw,value");
+    assert_eq!(lines[0], "file,table,row,column,raw,value,annotations");
     // 2021: 6 active rows (3+3+1+1+1+1 cells), 25 application rows × 7, 15 review cells.
     assert_eq!(lines.len() - 1, 10 + 25 * 7 + 15);
     assert!(
         lines
             .iter()
-            .any(|l| l.ends_with(",applications,carried_forward,natural,7,7")),
+            .any(|l| l.ends_with(",applications,carried_forward,natural,7,7,none")),
         "{out}"
     );
     let f = std::fs::read_to_string(&fcsv).unwrap();
@@ -410,11 +410,13 @@ fn saved_corrections_are_applied_unless_told_not_to() {
         cell("total")
     );
     std::fs::write(&ann, &text).unwrap();
-    let (code, out, _) = run(&["check", "--errors-only", report.to_str().unwrap()]);
-    assert_eq!(code, 0, "{out}");
+    let (code, out, err) = run(&["check", "--errors-only", report.to_str().unwrap()]);
+    assert_eq!(code, 0, "every correction still applies: {out}{err}");
     assert!(
-        out.contains("changed since its annotations were written"),
-        "hash differs: {out}"
+        err.contains(
+            "changed since its annotations were written: 2 of 2 correction(s) still match"
+        ),
+        "hash differs: {err}"
     );
     let (code, out, _) = run(&["check", "--format", "json", report.to_str().unwrap()]);
     assert_eq!(code, 0);
@@ -422,16 +424,20 @@ fn saved_corrections_are_applied_unless_told_not_to() {
         out.contains("\"total\":[44,null,null,null,null,null,44]"),
         "{out}"
     );
+    assert!(
+        out.contains("\"annotations\":{\"status\":\"stale\""),
+        "{out}"
+    );
     let (code, _, _) = run(&["check", "--no-corrections", report.to_str().unwrap()]);
     assert_eq!(code, 1);
-    // A corrupt annotation file: reported, not applied, left byte for byte.
+    // A corrupt annotation file: reported, not applied, left byte for byte; exit status 2.
     std::fs::write(&ann, "schema = [\n").unwrap();
-    let (code, out, _) = run(&["check", report.to_str().unwrap()]);
-    assert_eq!(code, 1, "{out}");
+    let (code, out, err) = run(&["check", report.to_str().unwrap()]);
+    assert_eq!(code, 2, "{out}");
     assert!(
-        out.contains("annotations not applied")
-            && out.contains("000_baa44959fd9d628f.txt.gouji.toml"),
-        "{out}"
+        err.contains("annotations not applied (corrupt)")
+            && err.contains("000_baa44959fd9d628f.txt.gouji.toml"),
+        "{err}"
     );
     assert_eq!(std::fs::read_to_string(&ann).unwrap(), "schema = [\n");
 }
@@ -549,4 +555,313 @@ fn folders_contribute_markdown_reports() {
     );
     let listed = gouji::audit::collect_paths(&[root.to_path_buf()]).unwrap();
     assert_eq!(listed.len(), 2, "{listed:?}");
+}
+
+/// A folder of copies of sample 000, each with annotations in one state.
+fn annotated_folder() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = std::fs::read(samples().join("000_baa44959fd9d628f.txt")).unwrap();
+    let correction = |made_on: &str| {
+        format!(
+            "schema = 1\nreport = \"r.txt\"\nreport_hash = \"fnv1a64:0\"\n\n[[cell]]\ntable = \"applications\"\nrow = \"total\"\ncolumn = \"natural\"\nparsed = \"{made_on}\"\ncorrected = \"44\"\ntime = \"2026-11-23T10:00:00Z\"\n"
+        )
+    };
+    for (name, annotations) in [
+        ("applied.txt", Some(correction("43"))),
+        ("corrupt.txt", Some("schema = [\n".to_string())),
+        ("none.txt", None),
+        ("stale.txt", Some(correction("42"))),
+        (
+            "newer.txt",
+            Some("schema = 9\n[future]\nx = {\n".to_string()),
+        ),
+        (
+            "unknown.txt",
+            Some(correction("43").replace("row = \"total\"", "row = \"totl\"")),
+        ),
+        ("unreadable.txt", None),
+    ] {
+        std::fs::write(dir.path().join(name), &sample).unwrap();
+        if let Some(a) = annotations {
+            std::fs::write(dir.path().join(format!("{name}.gouji.toml")), a).unwrap();
+        }
+    }
+    // A folder where the file should be: it cannot be read, whoever runs the test.
+    std::fs::create_dir(dir.path().join("unreadable.txt.gouji.toml")).unwrap();
+    dir
+}
+
+#[test]
+fn json_and_csv_carry_every_reports_annotation_state_and_the_exit_status_says_it() {
+    let dir = annotated_folder();
+    let d = dir.path().to_str().unwrap();
+    let (code, out, err) = run(&["check", "--format", "json", d]);
+    assert_eq!(code, 2, "annotations not applied: {err}");
+    let states: Vec<(String, String, String)> = out
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            let file = v["file"].as_str().unwrap();
+            let name = Path::new(file)
+                .file_name()
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .to_string();
+            let a = &v["annotations"];
+            (
+                name,
+                a["status"].as_str().unwrap().to_string(),
+                a["message"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    let status: Vec<(&str, &str)> = states
+        .iter()
+        .map(|(n, s, _)| (n.as_str(), s.as_str()))
+        .collect();
+    assert_eq!(
+        status,
+        [
+            ("applied.txt", "stale"),
+            ("corrupt.txt", "corrupt"),
+            ("newer.txt", "newer_schema"),
+            ("none.txt", "none"),
+            ("stale.txt", "stale"),
+            ("unknown.txt", "stale"),
+            ("unreadable.txt", "unreadable"),
+        ]
+    );
+    let message = |n: &str| states.iter().find(|s| s.0 == n).unwrap().2.clone();
+    // The report hash in the hand-written files is not the report's: said, and which
+    // corrections still match.
+    assert!(
+        message("applied.txt").contains("1 of 1 correction(s) still match"),
+        "{}",
+        message("applied.txt")
+    );
+    assert!(message("stale.txt").contains("made on \"42\", the report now prints \"43\""));
+    assert!(
+        message("newer.txt").contains("newer gouji (schema 9"),
+        "{}",
+        message("newer.txt")
+    );
+    assert!(
+        message("unknown.txt").contains("no row \"totl\""),
+        "{}",
+        message("unknown.txt")
+    );
+    assert!(message("corrupt.txt").contains("corrupt.txt.gouji.toml"));
+    assert!(message("unreadable.txt").contains("unreadable.txt.gouji.toml"));
+
+    let (code, out, err) = run(&["check", "--format", "csv", d]);
+    assert_eq!(code, 2);
+    for (name, state) in &status {
+        let line = out
+            .lines()
+            .find(|l| l.contains(name) && l.contains(",applications,total,natural,"))
+            .unwrap_or_else(|| panic!("{name}: {out}"));
+        assert!(line.ends_with(&format!(",{state}")), "{line}");
+        if *state != "none" {
+            assert!(
+                err.contains(&format!("{name}: ")),
+                "{name} on stderr: {err}"
+            );
+        }
+    }
+    assert!(
+        err.contains("corrupt.txt: warning: annotations not applied (corrupt)"),
+        "{err}"
+    );
+    // Text: one line on stderr per report whose annotations are not simply applied.
+    let (code, _, err) = run(&["check", d]);
+    assert_eq!(code, 2);
+    for name in [
+        "corrupt.txt",
+        "newer.txt",
+        "stale.txt",
+        "unknown.txt",
+        "unreadable.txt",
+    ] {
+        assert!(
+            err.contains(&format!("{name}: warning: annotations not applied")),
+            "{name}: {err}"
+        );
+    }
+    assert!(
+        err.contains("applied.txt: note: annotations (stale)"),
+        "{err}"
+    );
+    // Only the applied one and the one without annotations: exit status from findings.
+    let only = |n: &str| dir.path().join(n).to_str().unwrap().to_string();
+    assert_eq!(
+        run(&["check", &only("applied.txt"), &only("none.txt")]).0,
+        1
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_name_with_terminal_escapes_prints_escaped_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    // OSC 52 (write the clipboard), OSC 2 (set the title) and an 8-bit CSI.
+    let name = "r\u{1b}]52;c;aGkK\u{7}\u{1b}]2;owned\u{7}\u{9b}31m.txt";
+    let p = dir.path().join(name);
+    std::fs::copy(samples().join("000_baa44959fd9d628f.txt"), &p).unwrap();
+    std::fs::write(
+        dir.path().join(format!("{name}.gouji.toml")),
+        "schema = [\n",
+    )
+    .unwrap();
+    let fcsv = dir.path().join("f.csv");
+    for format in ["text", "csv", "json"] {
+        let out = gouji()
+            .args(["check", "--format", format, "--findings-csv"])
+            .arg(&fcsv)
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        let findings = std::fs::read(&fcsv).unwrap();
+        for (what, bytes) in [
+            ("stdout", &out.stdout),
+            ("stderr", &out.stderr),
+            ("findings", &findings),
+        ] {
+            let text = String::from_utf8_lossy(bytes);
+            assert!(
+                !text.contains('\u{1b}') && !text.contains('\u{7}') && !text.contains('\u{9b}'),
+                "{format} {what}: {text:?}"
+            );
+            let shown = if format == "json" && what == "stdout" {
+                "r\\u001b]52;c;aGkK\\u0007\\u001b]2;owned\\u0007\\u009b31m.txt"
+            } else {
+                "r\\x1b]52;c;aGkK\\x07\\x1b]2;owned\\x07\\u{9b}31m.txt"
+            };
+            assert!(text.contains(shown), "{format} {what}: {text}");
+        }
+    }
+    // Given on the command line and missing: the error message too.
+    let (_, out, _) = run(&[
+        "check",
+        &format!("{}/gone\u{1b}]52;c;x\u{7}.txt", dir.path().display()),
+    ]);
+    assert!(
+        !out.contains('\u{1b}') && out.contains("gone\\x1b]52"),
+        "{out}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn odd_but_ordinary_files_are_read_or_named_never_hang() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let text = std::fs::read_to_string(samples().join("000_baa44959fd9d628f.txt")).unwrap();
+    std::fs::write(
+        d.join("utf16le.txt"),
+        text.encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect::<Vec<u8>>(),
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("utf16be.txt"),
+        text.encode_utf16()
+            .flat_map(u16::to_be_bytes)
+            .collect::<Vec<u8>>(),
+    )
+    .unwrap();
+    let mut ff = text.clone().into_bytes();
+    let at = text.find("（七）总计").unwrap();
+    ff.insert(at, 0xFF);
+    std::fs::write(d.join("one_ff.txt"), &ff).unwrap();
+    let mut nul = text.clone().into_bytes();
+    let nl = text.find('\n').unwrap();
+    nul[nl] = 0;
+    std::fs::write(d.join("one_nul.txt"), &nul).unwrap();
+    let fifo = d.join("pipe.txt");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: mkfifo on a path owned by this test.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+    std::os::unix::fs::symlink("/dev/zero", d.join("zero.txt")).unwrap();
+    let nested = format!(
+        "<html><body>{}<td>1{}</body></html>",
+        "<table><tr><td>".repeat(400_000),
+        "</td></tr></table>".repeat(400_000)
+    );
+    std::fs::write(d.join("nested.html"), nested).unwrap();
+
+    let t = std::time::Instant::now();
+    let child = gouji()
+        .args(["check", "--format", "json"])
+        .arg(d)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || tx.send(child.wait_with_output()));
+    // Never blocks on the FIFO: give it a generous bound, then fail rather than hang.
+    let Ok(out) = rx.recv_timeout(std::time::Duration::from_secs(60)) else {
+        let _ = std::process::Command::new("kill")
+            .arg("-9")
+            .arg(pid.to_string())
+            .status();
+        panic!("gouji check blocked");
+    };
+    let out = out.unwrap();
+    eprintln!("checked in {:?}", t.elapsed());
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let by = |n: &str| {
+        lines
+            .iter()
+            .find(|v| v["file"].as_str().unwrap().ends_with(n))
+            .unwrap_or_else(|| panic!("{n} missing"))
+    };
+    let errors = |v: &serde_json::Value| {
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["severity"] == "error")
+            .count()
+    };
+    for (n, enc) in [("utf16le.txt", "UTF-16LE"), ("utf16be.txt", "UTF-16BE")] {
+        assert_eq!(by(n)["encoding"], enc);
+        assert_eq!(
+            (errors(by(n)), &by(n)["error"]),
+            (4, &serde_json::Value::Null),
+            "{n}"
+        );
+    }
+    let ff = by("one_ff.txt");
+    assert_eq!((ff["encoding"].as_str(), errors(ff)), (Some("UTF-8"), 4));
+    assert!(
+        ff["read_warnings"][0]
+            .as_str()
+            .unwrap()
+            .contains(&format!("at byte offset {at}"))
+    );
+    let nul = by("one_nul.txt");
+    assert_eq!(errors(nul), 4);
+    assert!(nul["read_warnings"][0].as_str().unwrap().contains("NUL"));
+    assert!(
+        by("pipe.txt")["error"].as_str().unwrap().contains("FIFO"),
+        "{}",
+        by("pipe.txt")
+    );
+    assert!(
+        by("zero.txt")["error"]
+            .as_str()
+            .unwrap()
+            .contains("character device")
+    );
+    assert!(
+        by("nested.html")["error"].is_string(),
+        "no report in it, said"
+    );
 }

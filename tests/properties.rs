@@ -188,7 +188,9 @@ proptest! {
         let path = dir.path().join("r.txt.gouji.toml");
         let mut loaded = load(&path, "r.txt", "abc").unwrap();
         for op in &ops {
-            loaded = save(&path, &loaded, op, "2026-11-23T00:00:00Z", &reviewer).unwrap();
+            loaded = save(&path, &loaded, op, "abc", "2026-11-23T00:00:00Z", &reviewer)
+                .unwrap()
+                .loaded;
             let back = load(&path, "r.txt", "abc").unwrap();
             prop_assert_eq!(&back.annotations, &loaded.annotations);
             prop_assert_eq!(back.disk.as_deref(), loaded.disk.as_deref());

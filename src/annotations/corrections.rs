@@ -51,6 +51,10 @@ pub struct Corrected {
     pub originals: BTreeMap<CellRef, Option<Cell>>,
     /// Corrections not applied because their cell changed, in file order.
     pub stale: Vec<StaleCorrection>,
+    /// One message per entry naming a table, row or column the template does not have (a
+    /// typo in a hand-edited file), or a correction to a row or column this report does not
+    /// print: none of them applied.
+    pub unknown: Vec<String>,
 }
 
 /// The labels of a cell as the template prints them: "row label / column label".
@@ -78,14 +82,53 @@ pub fn apply_corrections(
     let mut out = report.clone();
     let mut originals = BTreeMap::new();
     let mut stale = Vec::new();
-    for e in a.cells.iter().filter(|e| e.corrected.is_some()) {
+    let mut unknown = Vec::new();
+    for e in &a.cells {
+        let what = if e.corrected.is_some() {
+            "correction"
+        } else {
+            "note"
+        };
+        let at = format!(
+            "{what} in [[cell]] table = {:?}, row = {:?}, column = {:?}",
+            e.table, e.row, e.column
+        );
         let Some(key) = TableKey::parse(&e.table) else {
+            unknown.push(format!(
+                "{at} not applied: no table {:?} (tables: active, applications, review)",
+                e.table
+            ));
             continue;
         };
+        if let Some(spec) = template.map(|t| t.table(key)) {
+            if spec.row(&e.row).is_none() {
+                unknown.push(format!(
+                    "{at} not applied: the template has no row {:?} in table {}",
+                    e.row, e.table
+                ));
+                continue;
+            }
+            if spec.column(&e.column).is_none() {
+                unknown.push(format!(
+                    "{at} not applied: the template has no column {:?} in table {}",
+                    e.column, e.table
+                ));
+                continue;
+            }
+        }
+        if e.corrected.is_none() {
+            continue;
+        }
         let Some(row) = out.table_mut(key).and_then(|t| t.row_mut(&e.row)) else {
+            unknown.push(format!(
+                "{at} not applied: this report does not print that row"
+            ));
             continue;
         };
         let Some(i) = row.columns.iter().position(|c| *c == e.column) else {
+            unknown.push(format!(
+                "{at} not applied: this report's row has no such column"
+            ));
             continue;
         };
         let corrected = e.corrected.clone().unwrap_or_default();
@@ -122,6 +165,7 @@ pub fn apply_corrections(
         report: out,
         originals,
         stale,
+        unknown,
     }
 }
 

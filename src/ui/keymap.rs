@@ -126,7 +126,7 @@ impl Default for Keymap {
 }
 
 const DEFAULTS: &[(Action, &[&str])] = &[
-    (Action::Quit, &["q"]),
+    (Action::Quit, &["q", "Ctrl-c"]),
     (Action::Help, &["?", "F1"]),
     (Action::NextPane, &["Tab"]),
     (Action::PrevPane, &["Shift-Tab"]),

@@ -10,6 +10,7 @@ pub mod config;
 pub mod keymap;
 pub mod state;
 pub mod table;
+pub mod terminal;
 pub mod theme;
 pub mod update;
 pub mod view;
@@ -26,9 +27,10 @@ use ratatui::backend::Backend;
 use rayon::prelude::*;
 
 use crate::annotations::store::retire_old_file;
-use crate::annotations::{AnnotationStore, now_rfc3339, save};
+use crate::annotations::{AnnotationError, AnnotationStore, clean_stale_temps, now_rfc3339, save};
 use crate::audit::{Audit, ReadOptions, Reports, audit_file};
 use crate::template::Templates;
+use crate::text::visible;
 
 use config::Config;
 use state::{Effect, Msg, State};
@@ -40,16 +42,46 @@ pub struct App {
     pub config: Config,
     opts: ReadOptions,
     rx: Option<Receiver<(usize, Box<crate::audit::Audit>)>>,
+    /// The open report's file as last seen (entry, length and modification time; `None`
+    /// when it could not be read), to notice it changing or vanishing on disk.
+    watched: Option<(usize, Option<(u64, std::time::SystemTime)>)>,
 }
 
 /// Audits one report for the workbench, with its line index built here (on the loader's
-/// thread) rather than on the UI thread when the Raw pane first draws it.
+/// thread) rather than on the UI thread when the Raw pane first draws it. A panic while
+/// reading one report (a bug) makes that report unreadable, with the panic's message, and
+/// leaves the workbench running.
 fn load(path: &Path, templates: &Templates, opts: &ReadOptions) -> Box<Audit> {
-    let audit = audit_file(path, templates, opts);
-    if let Some(r) = &audit.report {
-        r.line_count();
+    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let audit = audit_file(path, templates, opts);
+        if let Some(r) = &audit.report {
+            r.line_count();
+        }
+        audit
+    }));
+    Box::new(read.unwrap_or_else(|panic| {
+        let why = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown".into());
+        Audit::failed(
+            path,
+            format!("internal error while reading this report (please report it): {why}"),
+        )
+    }))
+}
+
+/// The folders annotation files of `files` are written in, each once.
+fn annotation_dirs(opts: &ReadOptions, files: &[PathBuf]) -> Vec<PathBuf> {
+    let mut dirs = std::collections::BTreeSet::new();
+    for f in files {
+        let p = opts.annotations.path(f);
+        if let Some(d) = p.parent() {
+            dirs.insert(d.to_path_buf());
+        }
     }
-    Box::new(audit)
+    dirs.into_iter().collect()
 }
 
 impl App {
@@ -103,17 +135,21 @@ impl App {
             {
                 return;
             }
+            // Temporary files a killed gouji left, removed under each folder's write lock.
+            let dirs = annotation_dirs(&bg_opts, &bg_paths);
+            clean_stale_temps(dirs.iter().map(PathBuf::as_path));
             bg_paths.par_iter().enumerate().skip(1).for_each(|(i, p)| {
                 let _ = send(i, p);
             });
         });
         let mut state = State::new(paths, templates, size);
-        state.notice = notice;
+        state.notice = notice.map(|n| visible(&n).into_owned());
         App {
             state,
             config,
             opts,
             rx: Some(rx),
+            watched: None,
         }
     }
 
@@ -128,17 +164,20 @@ impl App {
         let opts = App::options(&config, &reports);
         let notice = App::startup_notice(&opts, &reports);
         let paths = reports.files;
+        let dirs = annotation_dirs(&opts, &paths);
+        clean_stale_temps(dirs.iter().map(PathBuf::as_path));
         let mut app = App {
             state: State::new(paths.clone(), templates.clone(), size),
             config,
             opts,
             rx: None,
+            watched: None,
         };
         for (i, p) in paths.iter().enumerate() {
             let audit = load(p, &templates, &app.opts);
             app.handle(Msg::Loaded(i, audit));
         }
-        app.state.notice = notice;
+        app.state.notice = notice.map(|n| visible(&n).into_owned());
         app
     }
 
@@ -148,29 +187,13 @@ impl App {
             Effect::None => true,
             Effect::Quit => false,
             Effect::Save { entry, op, history } => {
-                let before = self
-                    .state
-                    .entries
-                    .get(entry)
-                    .and_then(|e| e.audit.as_ref())
-                    .and_then(|a| a.annotations.as_ref())
-                    .map(|l| Box::new(l.annotations.clone()));
-                // Without annotations there is nothing to save into; the error path puts a
-                // popped undo/redo snapshot back (`before` is not used there).
-                let (result, before) = match before {
-                    Some(b) => (self.save(entry, &op), b),
-                    None => (
-                        Err("the report is not loaded".to_string()),
-                        Box::new(crate::annotations::Annotations::new("", "")),
-                    ),
-                };
+                let result = self.save(entry, &op);
                 update(
                     &mut self.state,
                     Msg::Saved {
                         entry,
                         result,
                         history,
-                        before,
                     },
                 );
                 true
@@ -178,20 +201,61 @@ impl App {
         }
     }
 
-    /// Writes the change to the report's own annotation file. When the annotations came from
-    /// an old-style file, that file is then renamed `….migrated` (kept, never read again) if
-    /// it still holds what was read; the message says where they went.
+    /// Writes the change to the report's own annotation file, as a transaction on what the
+    /// file holds now. When the annotations came from an old-style file, that file is then
+    /// renamed `….migrated` (kept, never read again) if it still holds what was read; the
+    /// message says where they went.
     fn save(
         &self,
         entry: usize,
         op: &crate::annotations::Op,
-    ) -> Result<Box<state::Written>, String> {
-        let e = self.state.entries.get(entry).ok_or("no such report")?;
-        let audit = e.audit.as_ref().ok_or("report not loaded")?;
-        let loaded = audit.annotations.as_ref().ok_or("report not loaded")?;
+    ) -> Result<Box<state::Written>, state::NotSaved> {
+        let fail = |m: &str| state::NotSaved {
+            message: m.to_string(),
+            current: None,
+        };
+        let e = self
+            .state
+            .entries
+            .get(entry)
+            .ok_or_else(|| fail("no such report"))?;
+        let audit = e
+            .audit
+            .as_ref()
+            .ok_or_else(|| fail("the report is not loaded"))?;
+        let loaded = audit
+            .annotations
+            .as_ref()
+            .ok_or_else(|| fail("the report is not loaded"))?;
         let path = self.opts.annotations.path(&e.path);
-        let saved = save(&path, loaded, op, &now_rfc3339(), &self.config.reviewer)
-            .map_err(|e| e.to_string())?;
+        let saved = save(
+            &path,
+            loaded,
+            op,
+            &audit.hash,
+            &now_rfc3339(),
+            &self.config.reviewer,
+        )
+        .map_err(|err| match err {
+            AnnotationError::Conflict { message, current } => {
+                // The cell as the reviewer knows it, before its keys.
+                let label = match op.field() {
+                    crate::annotations::Field::Cell(c) => {
+                        let template = audit
+                            .report
+                            .as_ref()
+                            .and_then(|r| self.state.templates.for_id(r.template.as_deref()));
+                        format!("{}: ", crate::annotations::cell_label(template, &c))
+                    }
+                    _ => String::new(),
+                };
+                state::NotSaved {
+                    message: visible(&format!("{label}{message}")).into_owned(),
+                    current: Some(current),
+                }
+            }
+            other => fail(&visible(&other.to_string())),
+        })?;
         let note = audit.migrated_from.as_ref().map(|old| {
             match retire_old_file(old, loaded.disk.as_deref()) {
                 Ok(kept) => format!(
@@ -207,15 +271,97 @@ impl App {
             }
         });
         Ok(Box::new(state::Written {
-            loaded: saved,
-            moved: note,
+            loaded: saved.loaded,
+            undo: saved.undo,
+            moved: note.map(|n| visible(&n).into_owned()),
         }))
+    }
+
+    /// Picks up what changed on disk for the open report: its annotation file rewritten by
+    /// another instance or an editor (reloaded, and the status line says so), or the report
+    /// itself changed (read again) or deleted (said). Called between frames; cheap (a `stat`
+    /// and a read of one small file).
+    pub fn sync_disk(&mut self) {
+        let i = self.state.open;
+        let Some(e) = self.state.entries.get(i) else {
+            return;
+        };
+        let Some(audit) = e.audit.as_ref() else {
+            return;
+        };
+        // The report file.
+        let meta = std::fs::metadata(&e.path)
+            .ok()
+            .map(|m| (m.len(), m.modified().unwrap_or(std::time::UNIX_EPOCH)));
+        match self.watched {
+            Some((w, seen)) if w == i && seen != meta => {
+                self.watched = Some((i, meta));
+                if meta.is_none() {
+                    self.state.status = format!(
+                        "{}: the report file is gone from disk; what is shown is what was read",
+                        e.name
+                    );
+                } else {
+                    let audit = load(&e.path, &self.state.templates, &self.opts);
+                    let name = e.name.clone();
+                    self.handle(Msg::Loaded(i, audit));
+                    self.state.status =
+                        format!("{name}: the report file changed on disk: read again");
+                }
+                return;
+            }
+            Some((w, _)) if w == i => {}
+            _ => self.watched = Some((i, meta)),
+        }
+        // Its annotation file (unless read from an old-style file still to be migrated).
+        if audit.migrated_from.is_some() {
+            return;
+        }
+        let path = self.opts.annotations.path(&e.path);
+        let Some(loaded) = audit.annotations.as_ref() else {
+            // Unreadable until now: picked up once it reads (a reviewer fixed it by hand).
+            if audit.annotation_error.is_some() && audit.report.is_some() {
+                let name = e
+                    .path
+                    .file_name()
+                    .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+                if let Ok(l) = crate::annotations::load(&path, &name, &audit.hash) {
+                    update(
+                        &mut self.state,
+                        Msg::DiskChanged {
+                            entry: i,
+                            loaded: Ok(Box::new(l)),
+                        },
+                    );
+                }
+            }
+            return;
+        };
+        let read = crate::annotations::read_text(&path);
+        let now = read.as_ref().ok();
+        let gone = matches!(&read, Err(e) if e.kind() == std::io::ErrorKind::NotFound);
+        if now.map(String::as_str) == loaded.disk.as_deref() || (gone && loaded.disk.is_none()) {
+            return;
+        }
+        let name = loaded.annotations.report.clone();
+        let loaded = crate::annotations::from_read(&path, read, &name, &audit.hash)
+            .map(Box::new)
+            .map_err(|e| visible(&e.to_string()).into_owned());
+        update(&mut self.state, Msg::DiskChanged { entry: i, loaded });
     }
 
     /// A key press, routed to the open text area or through the keymap.
     pub fn key(&mut self, key: KeyEvent) -> bool {
         if key.kind != KeyEventKind::Press {
             return true;
+        }
+        // Ctrl-C quits like `q`, from anywhere (every change is already saved).
+        if key.code == crossterm::event::KeyCode::Char('c')
+            && key
+                .modifiers
+                .contains(crossterm::event::KeyModifiers::CONTROL)
+        {
+            return self.handle(Msg::Action(action::Action::Quit));
         }
         if self.state.editor.is_some() {
             return self.handle(Msg::EditorKey(key));
@@ -230,8 +376,30 @@ impl App {
     pub fn drain_loaded(&mut self) {
         let Some(rx) = &self.rx else { return };
         let batch: Vec<_> = rx.try_iter().take(2000).collect();
+        let stopped = batch.is_empty()
+            && matches!(
+                rx.try_recv(),
+                Err(std::sync::mpsc::TryRecvError::Disconnected)
+            );
         for (i, audit) in batch {
             self.handle(Msg::Loaded(i, audit));
+        }
+        if stopped {
+            // The loader ended: with every report in, that is its work done; otherwise it
+            // failed (a bug), and the reports it did not reach are named as not loaded.
+            self.rx = None;
+            let missing = self
+                .state
+                .entries
+                .iter()
+                .filter(|e| e.audit.is_none())
+                .count();
+            if missing > 0 {
+                self.state.status = format!(
+                    "the report loader stopped (internal error, please report it): {missing} \
+                     report(s) not loaded; the others can be reviewed"
+                );
+            }
         }
     }
 
@@ -242,9 +410,21 @@ impl App {
             .map_err(|e| std::io::Error::other(e.to_string()))
     }
 
-    fn run<B: Backend>(&mut self, terminal: &mut Terminal<B>) -> anyhow::Result<()> {
+    fn run<B: Backend>(
+        &mut self,
+        terminal: &mut Terminal<B>,
+        stop: &terminal::Stop,
+    ) -> anyhow::Result<()> {
+        let mut synced = std::time::Instant::now();
         loop {
+            if stop.requested() {
+                return Ok(());
+            }
             self.drain_loaded();
+            if synced.elapsed() >= Duration::from_millis(250) {
+                self.sync_disk();
+                synced = std::time::Instant::now();
+            }
             self.draw(terminal)?;
             if !event::poll(Duration::from_millis(50))? {
                 continue;
@@ -268,29 +448,31 @@ impl App {
 }
 
 /// Opens the workbench on `paths` and runs it until the reviewer quits, `notice` on the
-/// status line. The terminal is restored on quit, on error and on panic.
-pub fn run(reports: Reports, config: Config, notice: Option<String>) -> anyhow::Result<()> {
+/// status line. The terminal is restored on quit, on error, on a panic of the UI thread, on
+/// SIGTERM, SIGHUP, SIGINT and SIGQUIT, and when the terminal goes away. Returns the exit
+/// status: 0, or 128 + the signal's number when a signal ended it.
+pub fn run(reports: Reports, config: Config, notice: Option<String>) -> anyhow::Result<i32> {
     let templates = Templates::embedded()?;
+    let stop = terminal::Stop::install()?;
     let mut terminal = ratatui::try_init()?;
-    let hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture);
-        hook(info);
-    }));
+    terminal::panic_hook();
     let _ = crossterm::execute!(std::io::stdout(), EnableMouseCapture);
     let size = terminal
         .size()
         .map(|s| (s.width, s.height))
         .unwrap_or((80, 24));
     let mut app = App::spawn(reports, config, templates, size);
+    let notice = notice.map(|n| visible(&n).into_owned());
     app.state.notice = match (notice, app.state.notice.take()) {
         (Some(a), Some(b)) => Some(format!("{a}  |  {b}")),
         (a, b) => a.or(b),
     };
-    let result = app.run(&mut terminal);
+    let result = app.run(&mut terminal, &stop);
     let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture);
     ratatui::restore();
-    result
+    result?;
+    // Ended by a signal: the shell's convention, 128 + its number.
+    Ok(stop.signal().map_or(0, |s| 128 + s))
 }
 
 const SAMPLES: &[(&str, &[u8])] = &[

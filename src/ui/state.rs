@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use ratatui_textarea::TextArea;
 
-use crate::annotations::{Annotations, Loaded, Op, Status};
+use crate::annotations::{Loaded, Op, Status};
 use crate::audit::Audit;
 use crate::checker::{Finding, Severity};
 use crate::report::{CellRef, Report};
@@ -117,22 +117,33 @@ pub enum Effect {
 
 /// How a save changes the undo history once it has succeeded. Nothing moves before that:
 /// a change that was not written must not be undoable, and a failed undo must stay undoable.
+/// The stacks hold changes (each undoing one change to one field), never snapshots.
 #[derive(Debug, Clone, PartialEq)]
 pub enum History {
-    /// A new change: its previous state goes on the undo stack; redo is cleared.
+    /// A new change: its undo goes on the undo stack; redo is cleared.
     Change,
-    /// An undo of `.0`, popped from the undo stack (put back if the save fails).
-    Undo(Box<Annotations>),
-    /// A redo of `.0`, popped from the redo stack.
-    Redo(Box<Annotations>),
+    /// An undo, popped from the undo stack (put back if the save fails).
+    Undo(Box<Op>),
+    /// A redo, popped from the redo stack (put back if the save fails).
+    Redo(Box<Op>),
 }
 
 /// What a successful save wrote.
 #[derive(Debug)]
 pub struct Written {
     pub loaded: Loaded,
+    /// The change that undoes this one.
+    pub undo: Op,
     /// For the status line, when the save also moved the annotations out of an old-style file.
     pub moved: Option<String>,
+}
+
+/// Why a save wrote nothing; with the file as it is now when another instance's change
+/// conflicted with this one (the workbench then shows the file's values).
+#[derive(Debug)]
+pub struct NotSaved {
+    pub message: String,
+    pub current: Option<Box<Loaded>>,
 }
 
 /// Messages that are not key actions.
@@ -141,13 +152,17 @@ pub enum Msg {
     Action(Action),
     /// A report finished loading in the background.
     Loaded(usize, Box<Audit>),
-    /// A save finished: the new annotations, or why nothing was written; `before` is the
-    /// state the save replaced.
+    /// A save finished: the new annotations, or why nothing was written.
     Saved {
         entry: usize,
-        result: Result<Box<Written>, String>,
+        result: Result<Box<Written>, NotSaved>,
         history: History,
-        before: Box<Annotations>,
+    },
+    /// The open report's annotation file changed on disk (another instance, an editor): what
+    /// it holds now, or why it cannot be read.
+    DiskChanged {
+        entry: usize,
+        loaded: Result<Box<Loaded>, String>,
     },
     /// A key for the open text area.
     EditorKey(crossterm::event::KeyEvent),
@@ -181,8 +196,9 @@ pub struct State {
     /// A message for the reviewer that stays on the status line until the first key, over
     /// whatever the loader reports meanwhile (folders that could not be listed).
     pub notice: Option<String>,
-    pub undo: Vec<(usize, Annotations)>,
-    pub redo: Vec<(usize, Annotations)>,
+    /// Changes that undo (redo) the reviewer's changes, by entry, the last on top.
+    pub undo: Vec<(usize, Op)>,
+    pub redo: Vec<(usize, Op)>,
     pub size: (u16, u16),
     pub templates: Templates,
 }
@@ -198,10 +214,12 @@ impl State {
         let entries = paths
             .into_iter()
             .map(|p| Entry {
-                name: p.file_name().map_or_else(
+                // Control characters in a file name are shown escaped, never sent raw.
+                name: crate::text::visible(&p.file_name().map_or_else(
                     || p.display().to_string(),
                     |n| n.to_string_lossy().into_owned(),
-                ),
+                ))
+                .into_owned(),
                 path: p,
                 audit: None,
             })
@@ -580,12 +598,26 @@ fn describe_entry(a: &Audit) -> String {
         a.unchecked(),
         a.warnings()
     ));
+    parts.extend(a.read_warnings.iter().cloned());
     if let Some(e) = &a.annotation_error {
         parts.push(format!("annotations unreadable: {e}"));
     }
     if a.report_changed() {
-        parts.push("the report changed since its annotations were written; they are kept".into());
+        parts.push(format!(
+            "the report changed since its annotations were written: {} of {} correction(s) \
+             still match the values it prints and are applied{} (the next save records the \
+             report as it is now)",
+            a.originals.len(),
+            a.annotations
+                .as_ref()
+                .map_or(0, |l| l.annotations.corrections()),
+            match a.applied_labels.as_slice() {
+                [] => String::new(),
+                labels => format!(": {}", labels.join(", ")),
+            }
+        ));
     }
+    parts.extend(a.unknown_cells.iter().cloned());
     if let Some(n) = a.migration_notice() {
         parts.push(n);
     }
@@ -598,5 +630,5 @@ fn describe_entry(a: &Audit) -> String {
             first.message()
         )),
     }
-    parts.join("  |  ")
+    crate::text::visible(&parts.join("  |  ")).into_owned()
 }

@@ -34,10 +34,13 @@ pub fn update(s: &mut State, msg: Msg) -> Effect {
             entry: i,
             result,
             history,
-            before,
         } => match result {
             Ok(written) => {
-                let super::state::Written { loaded, moved } = *written;
+                let super::state::Written {
+                    loaded,
+                    undo,
+                    moved,
+                } = *written;
                 let templates = s.templates.clone();
                 if let Some(a) = s.entries.get_mut(i).and_then(|e| e.audit.as_mut()) {
                     a.annotations = Some(loaded);
@@ -50,11 +53,11 @@ pub fn update(s: &mut State, msg: Msg) -> Effect {
                 }
                 match history {
                     History::Change => {
-                        s.undo.push((i, *before));
+                        s.undo.push((i, undo));
                         s.redo.clear();
                     }
-                    History::Undo(_) => s.redo.push((i, *before)),
-                    History::Redo(_) => s.undo.push((i, *before)),
+                    History::Undo(_) => s.redo.push((i, undo)),
+                    History::Redo(_) => s.undo.push((i, undo)),
                 }
                 if i == s.open && s.status.is_empty() {
                     s.status = format!(
@@ -63,15 +66,53 @@ pub fn update(s: &mut State, msg: Msg) -> Effect {
                     );
                 }
             }
-            Err(e) => {
+            Err(failure) => {
                 match history {
                     History::Change => {}
-                    History::Undo(snapshot) => s.undo.push((i, *snapshot)),
-                    History::Redo(snapshot) => s.redo.push((i, *snapshot)),
+                    History::Undo(op) => s.undo.push((i, *op)),
+                    History::Redo(op) => s.redo.push((i, *op)),
                 }
-                s.status = format!("not saved: {e}");
+                if let Some(current) = failure.current {
+                    let templates = s.templates.clone();
+                    if let Some(a) = s.entries.get_mut(i).and_then(|e| e.audit.as_mut()) {
+                        a.annotations = Some(*current);
+                        recheck(a, &templates);
+                    }
+                }
+                s.status = format!("not saved: {}", failure.message);
             }
         },
+        Msg::DiskChanged { entry, loaded } => {
+            let templates = s.templates.clone();
+            let name = s
+                .entries
+                .get(entry)
+                .map(|e| e.name.clone())
+                .unwrap_or_default();
+            if let Some(a) = s.entries.get_mut(entry).and_then(|e| e.audit.as_mut()) {
+                match loaded {
+                    Ok(l) => {
+                        a.annotations = Some(*l);
+                        a.annotation_error = None;
+                        a.annotation_failure = None;
+                        recheck(a, &templates);
+                        s.status = format!(
+                            "{name}: annotations changed on disk (another instance or an editor): \
+                             reloaded"
+                        );
+                    }
+                    Err(e) => {
+                        // Nothing from it is applied or written until it reads again.
+                        a.annotations = None;
+                        a.corrected = None;
+                        recheck(a, &templates);
+                        s.status =
+                            format!("{name}: annotations changed on disk and cannot be read: {e}");
+                        a.annotation_error = Some(e);
+                    }
+                }
+            }
+        }
         Msg::EditorKey(key) => return editor_key(s, key),
         Msg::Click(x, y) => click(s, x, y),
         Msg::Scroll(x, y, d) => {
@@ -255,7 +296,7 @@ fn action(s: &mut State, a: Action) -> Effect {
         Action::Undo | Action::Redo => {
             let undo = a == Action::Undo;
             let stack = if undo { &mut s.undo } else { &mut s.redo };
-            let Some((entry, snapshot)) = stack.pop() else {
+            let Some((entry, op)) = stack.pop() else {
                 s.status = if undo {
                     "nothing to undo".into()
                 } else {
@@ -272,15 +313,11 @@ fn action(s: &mut State, a: Action) -> Effect {
                 "redone".into()
             };
             let history = if undo {
-                History::Undo(Box::new(snapshot.clone()))
+                History::Undo(Box::new(op.clone()))
             } else {
-                History::Redo(Box::new(snapshot.clone()))
+                History::Redo(Box::new(op.clone()))
             };
-            return Effect::Save {
-                entry,
-                op: Op::Replace(Box::new(snapshot)),
-                history,
-            };
+            return Effect::Save { entry, op, history };
         }
         Action::Search => {
             s.focus = Pane::Raw;

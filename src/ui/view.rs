@@ -244,7 +244,10 @@ type Marks = (
 
 /// Text as the raw pane shows it: a tab as two spaces.
 fn display(s: &str) -> String {
-    s.replace('\t', "  ")
+    // Other control characters shown escaped (`\x1b`), as everywhere gouji prints report text;
+    // a line's own carriage return (CRLF files) is not shown.
+    let s = s.replace('\t', "  ").replace('\r', "");
+    crate::text::visible(&s).into_owned()
 }
 
 /// Drops the first `n` display columns of `s`; returns the rest and the columns still to skip.
