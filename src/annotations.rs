@@ -18,9 +18,11 @@ use crate::report::CellRef;
 
 mod corrections;
 pub mod store;
+pub mod verdicts;
 
 pub use corrections::{Corrected, StaleCorrection, apply_corrections, cell_label};
 pub use store::AnnotationStore;
+pub use verdicts::{Judged, VerdictEntry, VerdictKind};
 
 pub const SCHEMA: u32 = 1;
 
@@ -82,6 +84,9 @@ pub struct Annotations {
     /// Sorted by (table, row, column) so two reviewers' files diff cleanly.
     #[serde(default, rename = "cell", skip_serializing_if = "Vec::is_empty")]
     pub cells: Vec<CellEntry>,
+    /// Verdicts on findings, sorted by (table, rule, cells).
+    #[serde(default, rename = "verdict", skip_serializing_if = "Vec::is_empty")]
+    pub verdicts: Vec<VerdictEntry>,
 }
 
 impl Annotations {
@@ -95,6 +100,7 @@ impl Annotations {
             note: String::new(),
             updated: String::new(),
             cells: Vec::new(),
+            verdicts: Vec::new(),
         }
     }
 
@@ -141,6 +147,19 @@ impl Annotations {
                 }
             }
             Op::ReportNote(n) => self.note = n.clone(),
+            Op::Verdict(v) => {
+                self.verdicts
+                    .retain(|old| !old.names(&v.rule, &v.table, &v.cells));
+                let mut v = (**v).clone();
+                v.time = time.into();
+                self.verdicts.push(v);
+                self.verdicts.sort_by(|a, b| {
+                    (&a.table, &a.rule, &a.cells).cmp(&(&b.table, &b.rule, &b.cells))
+                });
+            }
+            Op::ClearVerdict { rule, table, cells } => {
+                self.verdicts.retain(|old| !old.names(rule, table, cells));
+            }
             Op::SetStatus(s) => self.status = *s,
             Op::Replace(a) => {
                 *self = (**a).clone();
@@ -203,6 +222,14 @@ pub enum Op {
     },
     ReportNote(String),
     SetStatus(Status),
+    /// A verdict on a finding, replacing any earlier one on the same rule and cells.
+    Verdict(Box<VerdictEntry>),
+    /// Withdraws the verdict on the finding named by (rule, table, cells).
+    ClearVerdict {
+        rule: String,
+        table: String,
+        cells: Vec<String>,
+    },
     /// Undo/redo: the whole state as it was.
     Replace(Box<Annotations>),
 }
