@@ -7,8 +7,15 @@
 pub mod action;
 pub mod browser;
 pub mod config;
+pub mod editor;
+pub mod findings;
+pub mod help;
 pub mod keymap;
+pub mod layout;
+pub mod raw_text;
+pub mod report_view;
 pub mod state;
+pub mod status;
 pub mod table;
 pub mod theme;
 pub mod update;

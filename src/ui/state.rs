@@ -8,13 +8,17 @@ use std::path::PathBuf;
 
 use ratatui_textarea::TextArea;
 
-use crate::annotations::{Annotations, Loaded, Op, Status};
+use std::collections::BTreeSet;
+
+use crate::annotations::{Annotations, Loaded, Op, Status, VerdictKind};
 use crate::audit::Audit;
-use crate::checker::{Finding, Severity};
+use crate::checker::Finding;
 use crate::report::{CellRef, Report};
-use crate::template::{Key, TableKey, Templates};
+use crate::template::{TableKey, Templates};
 
 use super::action::Action;
+pub use super::report_view::GridLine;
+use super::report_view::{FindingRow, ReportView, target_cell};
 
 /// The three panes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,16 +26,18 @@ pub enum Pane {
     Files,
     Raw,
     Table,
+    Findings,
 }
 
 impl Pane {
-    pub const ALL: [Pane; 3] = [Pane::Files, Pane::Raw, Pane::Table];
+    pub const ALL: [Pane; 4] = [Pane::Files, Pane::Raw, Pane::Table, Pane::Findings];
 
     pub fn title(self) -> &'static str {
         match self {
             Pane::Files => "Files 报告",
             Pane::Raw => "Raw text 原文",
             Pane::Table => "Tables 表格",
+            Pane::Findings => "Findings 问题",
         }
     }
 }
@@ -61,6 +67,10 @@ pub enum EditTarget {
     CellNote(CellRef),
     ReportNote,
     Search,
+    /// A line number of the raw pane to go to.
+    GotoLine,
+    /// The reason for a verdict on finding `.0` of the open report (may stay empty).
+    Verdict(usize, VerdictKind),
 }
 
 /// One report in the file list.
@@ -79,19 +89,6 @@ impl Entry {
             .and_then(|a| a.annotations.as_ref())
             .map_or(Status::Todo, |l| l.annotations.status)
     }
-}
-
-/// A line of the table pane's grid.
-#[derive(Debug, Clone, PartialEq)]
-pub enum GridLine {
-    Heading(TableKey),
-    /// Column headers of a table.
-    Columns(TableKey),
-    Row {
-        table: TableKey,
-        row: Key,
-        columns: Vec<Key>,
-    },
 }
 
 /// An active text search in the raw pane.
@@ -170,13 +167,31 @@ pub struct State {
     pub filter: Filter,
     /// Cursor in the table grid: grid line index and column index.
     pub grid_cursor: (usize, usize),
+    /// First grid line the table pane shows.
     pub table_scroll: usize,
+    /// First source line the raw pane shows (0-based).
     pub raw_scroll: usize,
+    /// With wrapping on: the first shown row of that line's wrapped rows.
+    pub raw_sub: usize,
+    /// Display columns the raw pane is scrolled sideways (wrapping off).
+    pub raw_hscroll: usize,
+    /// Long lines wrapped to the pane's width instead of scrolled sideways.
+    pub raw_wrap: bool,
     /// Selected finding of the open report.
     pub finding: Option<usize>,
+    /// Cursor in the findings list, an index into [`State::finding_rows`].
+    pub findings_cursor: usize,
+    /// Folds of the findings list that are open (by rule, or "dismissed").
+    pub expanded: BTreeSet<String>,
+    /// The findings pane shows the detail of the selected finding.
+    pub detail: bool,
+    pub detail_scroll: usize,
     pub search: Option<Search>,
     pub editor: Option<(EditTarget, TextArea<'static>)>,
     pub help: bool,
+    pub help_scroll: usize,
+    /// What the panes need of the open report, computed when it opens or is re-checked.
+    pub view: ReportView,
     pub status: String,
     /// A message for the reviewer that stays on the status line until the first key, over
     /// whatever the loader reports meanwhile (folders that could not be listed).
@@ -217,10 +232,19 @@ impl State {
             grid_cursor: (0, 0),
             table_scroll: 0,
             raw_scroll: 0,
+            raw_sub: 0,
+            raw_hscroll: 0,
+            raw_wrap: false,
             finding: None,
+            findings_cursor: 0,
+            expanded: BTreeSet::new(),
+            detail: false,
+            detail_scroll: 0,
             search: None,
             editor: None,
             help: false,
+            help_scroll: 0,
+            view: ReportView::default(),
             status: String::new(),
             notice: None,
             undo: Vec::new(),
@@ -256,37 +280,43 @@ impl State {
     }
 
     /// The grid of the table pane for the open report.
-    pub fn grid(&self) -> Vec<GridLine> {
-        let Some(report) = self.audit().and_then(Audit::checked) else {
-            return Vec::new();
-        };
-        let mut g = Vec::new();
-        for t in &report.tables {
-            g.push(GridLine::Heading(t.key));
-            if t.key != TableKey::Active {
-                g.push(GridLine::Columns(t.key));
-            }
-            for r in &t.rows {
-                g.push(GridLine::Row {
-                    table: t.key,
-                    row: r.key,
-                    columns: r.columns.clone(),
-                });
-            }
-        }
-        g
+    pub fn grid(&self) -> &[GridLine] {
+        &self.view.grid
     }
 
     /// The widest row of the open report, in cells.
     pub fn max_columns(&self) -> usize {
-        self.audit().and_then(Audit::checked).map_or(0, |r| {
-            r.tables
-                .iter()
-                .flat_map(|t| &t.rows)
-                .map(|r| r.columns.len())
-                .max()
-                .unwrap_or(0)
-        })
+        self.view.max_columns
+    }
+
+    /// Recomputes what the panes need of the open report (after it opened or was re-checked).
+    pub(super) fn refresh_view(&mut self) {
+        self.view = ReportView::new(self.audit());
+        let n = self.finding_rows().len();
+        self.findings_cursor = self.findings_cursor.min(n.saturating_sub(1));
+    }
+
+    /// The lines of the findings list, folds opened as the reviewer chose.
+    pub fn finding_rows(&self) -> Vec<FindingRow> {
+        self.view.rows(&self.expanded)
+    }
+
+    /// The finding under the findings cursor (none on a fold line).
+    pub fn cursor_finding(&self) -> Option<usize> {
+        match self.finding_rows().get(self.findings_cursor)? {
+            FindingRow::Finding { index, .. } => Some(*index),
+            FindingRow::Fold(_) => None,
+        }
+    }
+
+    /// The finding a verdict or an applied suggestion is for: the one under the findings
+    /// cursor when that pane has focus, else the selected one.
+    pub fn target_finding(&self) -> Option<usize> {
+        if self.focus == Pane::Findings {
+            self.cursor_finding()
+        } else {
+            self.finding.or_else(|| self.cursor_finding())
+        }
     }
 
     /// The cell under the table cursor.
@@ -321,14 +351,11 @@ impl State {
             .filter(|s| s.end > s.start)
     }
 
-    fn select_cell(&mut self, r: &CellRef) {
-        if let Some(i) = self.grid().iter().position(|l| matches!(l, GridLine::Row { table, row, .. } if table.as_str() == r.table && *row == r.row)) {
-            let col = match &self.grid()[i] {
-                GridLine::Row { columns, .. } => columns.iter().position(|c| *c == r.column).unwrap_or(0),
-                _ => 0,
-            };
-            self.grid_cursor = (i, col);
+    pub(super) fn select_cell(&mut self, r: &CellRef) {
+        if let Some(p) = self.view.position(r) {
+            self.grid_cursor = p;
         }
+        self.follow_grid();
     }
 
     fn first_row_line(&self) -> usize {
@@ -338,64 +365,146 @@ impl State {
             .unwrap_or(0)
     }
 
-    /// Opens entry `i`: cursor on its first error finding, or on its first cell.
+    /// Opens entry `i`: cursor on its first open error cell, or on its first cell.
     pub(super) fn open_entry(&mut self, i: usize) {
         self.open = i;
         if let Some(pos) = self.visible().iter().position(|&v| v == i) {
             self.list_cursor = pos;
         }
         self.finding = None;
+        self.findings_cursor = 0;
+        self.detail = false;
         self.search = None;
         self.raw_scroll = 0;
+        self.raw_sub = 0;
+        self.raw_hscroll = 0;
         self.table_scroll = 0;
+        self.refresh_view();
         self.grid_cursor = (self.first_row_line(), 0);
-        if let Some(f) = self
-            .findings()
-            .iter()
-            .position(|f| f.severity == Severity::Error)
-        {
-            self.select_finding(f);
+        match self.view.error_cells.first() {
+            Some(&p) => self.select_position(p, false),
+            None => {
+                self.follow_grid();
+                self.follow_cell();
+            }
         }
-        self.follow_cell();
         self.status = match self.entries.get(i).and_then(|e| e.audit.as_ref()) {
             None => "loading...".into(),
             Some(a) => describe_entry(a),
         };
     }
 
+    /// Puts the cursor on grid position `p`, selecting the first open finding (an error, or
+    /// with `warnings` any other) whose cell it is, and brings the cell into view.
+    pub(super) fn select_position(&mut self, p: (usize, usize), warnings: bool) {
+        self.grid_cursor = p;
+        let cell = self.selected_cell();
+        let found = self.audit().and_then(|a| {
+            a.findings.iter().enumerate().position(|(i, f)| {
+                !a.dismissed_at(i)
+                    && (f.severity == crate::checker::Severity::Error) != warnings
+                    && target_cell(f) == cell
+            })
+        });
+        if let Some(f) = found {
+            self.finding = Some(f);
+            self.cursor_to_finding(f);
+        }
+        self.follow_grid();
+        self.follow_cell();
+    }
+
+    /// Moves the findings cursor onto finding `f` when the list shows it.
+    pub(super) fn cursor_to_finding(&mut self, f: usize) {
+        if let Some(i) = self
+            .finding_rows()
+            .iter()
+            .position(|r| matches!(r, FindingRow::Finding { index, .. } if *index == f))
+        {
+            self.findings_cursor = i;
+        }
+    }
+
     pub(super) fn select_finding(&mut self, f: usize) {
         self.finding = Some(f);
-        let target = self
-            .findings()
-            .get(f)
-            .and_then(|fi| fi.cells.first().map(|(r, c)| CellRef::new(fi.table, r, c)));
-        if let Some(c) = target {
+        self.cursor_to_finding(f);
+        if let Some(c) = self.findings().get(f).and_then(target_cell) {
             self.select_cell(&c);
         }
         self.follow_cell();
     }
 
-    /// Scrolls the raw pane so the selected cell's line is visible.
+    /// Scrolls the table pane so the cursor is in view, and its whole table with it when the
+    /// table fits (table 四's three rows are never cut off below).
+    pub(super) fn follow_grid(&mut self) {
+        let h = super::layout::grid_height(self);
+        let grid = &self.view.grid;
+        let cur = self.grid_cursor.0;
+        if grid.is_empty() {
+            return;
+        }
+        let start = (0..=cur.min(grid.len() - 1))
+            .rev()
+            .find(|&i| matches!(grid[i], GridLine::Heading(_)))
+            .unwrap_or(0);
+        let end = (cur..grid.len())
+            .find(|&i| i + 1 == grid.len() || matches!(grid[i + 1], GridLine::Heading(_)))
+            .unwrap_or(grid.len() - 1);
+        let mut top = self.table_scroll;
+        if end + 1 - start <= h {
+            if start < top {
+                top = start;
+            }
+            if end >= top + h {
+                top = end + 1 - h;
+            }
+        } else {
+            // The kept header takes the first row once its section is scrolled into.
+            if cur < top + 1 {
+                top = cur.saturating_sub(1);
+            }
+            if cur >= top + h {
+                top = cur + 1 - h;
+            }
+        }
+        self.table_scroll = top.min(grid.len().saturating_sub(1));
+    }
+
+    /// Scrolls the raw pane so the selected cell's line is in view, and sideways so that the
+    /// cell is.
     pub(super) fn follow_cell(&mut self) {
-        let (Some(span), Some(report)) = (
-            self.selected_span(),
-            self.audit().and_then(|a| a.report.as_ref()),
-        ) else {
+        let Some((line, before, end)) = self.selected_span().and_then(|span| {
+            let report = self.audit()?.report.as_ref()?;
+            let line = report.line_col(span.start).0.saturating_sub(1);
+            let ls = report.line_span(line);
+            let start = span.start.clamp(ls.start, ls.end);
+            let before = super::raw_text::display_width(&report.text[ls.start..start]);
+            let stop = span.end.clamp(start, ls.end);
+            Some((
+                line,
+                before,
+                before + super::raw_text::display_width(&report.text[start..stop]),
+            ))
+        }) else {
             return;
         };
-        let line = report.line_col(span.start).0.saturating_sub(1);
-        let h = self.raw_height();
-        if line < self.raw_scroll || line >= self.raw_scroll + h {
+        let h = super::layout::raw_height(self);
+        if line < self.raw_scroll || line >= self.raw_scroll + h || self.raw_sub > 0 {
             self.raw_scroll = line.saturating_sub(h / 3);
+            self.raw_sub = 0;
+        }
+        let w = super::layout::raw_text_w(self);
+        if before < self.raw_hscroll || end + 2 > self.raw_hscroll + w {
+            self.raw_hscroll = if end + 2 > w {
+                (end + 2 - w).min(before)
+            } else {
+                0
+            };
         }
     }
 
-    /// Rows of text the raw pane shows, from the same layout the view draws (when the pane is
-    /// hidden behind another zoomed pane, the height it will have when shown).
     pub fn raw_height(&self) -> usize {
-        super::view::layout(self.size, self.zoom, Pane::Raw, self.max_columns())
-            .raw
-            .map_or(1, |r| r.height.saturating_sub(2).max(1) as usize)
+        super::layout::raw_height(self)
     }
 
     pub(super) fn move_files(&mut self, delta: isize) {
@@ -404,10 +513,16 @@ impl State {
             return;
         }
         self.list_cursor = (self.list_cursor as isize + delta).clamp(0, n as isize - 1) as usize;
+        // The cursor previews the report under it.
+        if let Some(&i) = self.visible().get(self.list_cursor)
+            && i != self.open
+        {
+            self.open_entry(i);
+        }
     }
 
     pub(super) fn move_grid(&mut self, drow: isize, dcol: isize) {
-        let grid = self.grid();
+        let grid = self.view.grid.clone();
         if grid.is_empty() {
             return;
         }
@@ -432,6 +547,7 @@ impl State {
             c = (c as isize + dcol).clamp(0, columns.len() as isize - 1) as usize;
         }
         self.grid_cursor = (r, c);
+        self.follow_grid();
         self.follow_cell();
     }
 
@@ -464,33 +580,70 @@ impl State {
             }
             return;
         }
-        let n = self.findings().len();
-        match (self.finding, forward) {
-            (None, true) if n > 0 => return self.select_finding(0),
-            (Some(f), true) if f + 1 < n => return self.select_finding(f + 1),
-            (None, false) | (Some(0), false) => {}
-            (Some(f), false) => return self.select_finding(f - 1),
-            _ => {}
+        self.step_cell(forward, false);
+    }
+
+    /// Moves the cursor to the next (previous) open error cell in reading order — or, with
+    /// `warnings`, the next cell of an open warning or unchecked relation — from the cursor,
+    /// each cell once; past the last one into the next report that has any, then round to
+    /// the first one of this report. Recomputed from the findings as they are now.
+    pub(super) fn step_cell(&mut self, forward: bool, warnings: bool) {
+        let what = if warnings { "warning" } else { "error" };
+        let cells = |v: &ReportView| {
+            if warnings {
+                v.warning_cells.clone()
+            } else {
+                v.error_cells.clone()
+            }
+        };
+        let here = cells(&self.view);
+        let cur = self.grid_cursor;
+        let next = if forward {
+            here.iter().find(|p| **p > cur)
+        } else {
+            here.iter().rev().find(|p| **p < cur)
+        };
+        if let Some(&p) = next {
+            self.select_position(p, warnings);
+            let k = here.iter().position(|q| *q == p).unwrap_or(0);
+            self.status = format!("{what} {} of {}", k + 1, here.len());
+            return;
         }
-        // Cross into the next (previous) visible report that has findings.
         for i in self.reports_after(forward) {
-            let count = self.entries[i]
-                .audit
-                .as_ref()
-                .map_or(0, |a| a.findings.len());
-            if count > 0 {
+            let has = self.entries[i].audit.as_ref().is_some_and(|a| {
+                if warnings {
+                    a.warnings() + a.unchecked() > 0
+                } else {
+                    a.errors() > 0
+                }
+            });
+            if has {
                 self.open_entry(i);
-                self.select_finding(if forward { 0 } else { count - 1 });
-                self.follow_cell();
+                let there = cells(&self.view);
+                if let Some(&p) = if forward { there.first() } else { there.last() } {
+                    self.select_position(p, warnings);
+                }
                 self.status = format!(
-                    "{}: finding {} of {count}",
+                    "{}: {} open {what}(s) in this report",
                     self.entries[i].name,
-                    self.finding.map_or(0, |f| f + 1)
+                    there.len()
                 );
                 return;
             }
         }
-        self.status = "no more findings".into();
+        let round = if forward { here.first() } else { here.last() };
+        match round {
+            Some(&p) if p != cur => {
+                self.select_position(p, warnings);
+                self.status = format!(
+                    "no more {what}s {}; back to the {} of this report",
+                    if forward { "below" } else { "above" },
+                    if forward { "first" } else { "last" }
+                );
+            }
+            Some(_) => self.status = format!("this is the only open {what}"),
+            None => self.status = format!("no open {what}s"),
+        }
     }
 
     /// The visible reports after (or, backwards, before) the open one, nearest first.
@@ -524,9 +677,14 @@ impl State {
     }
 
     pub(super) fn start_editor(&mut self, target: EditTarget, initial: &str) {
+        self.start_editor_with(target, initial, true);
+    }
+
+    /// Opens the text area on `initial`; `select` selects it all (typing replaces it).
+    pub(super) fn start_editor_with(&mut self, target: EditTarget, initial: &str, select: bool) {
         let mut ta = TextArea::from([initial.to_string()]);
         ta.move_cursor(ratatui_textarea::CursorMove::End);
-        if matches!(target, EditTarget::Cell(_)) {
+        if select && matches!(target, EditTarget::Cell(_)) {
             // Typing replaces the value; arrows keep it for a small change.
             ta.select_all();
         }
@@ -574,12 +732,9 @@ fn describe_entry(a: &Audit) -> String {
             r.encoding
         ));
     }
-    parts.push(format!(
-        "{} error(s), {} unchecked, {} warning(s)",
-        a.errors(),
-        a.unchecked(),
-        a.warnings()
-    ));
+    if a.dismissed() > 0 {
+        parts.push(format!("{} dismissed", a.dismissed()));
+    }
     if let Some(e) = &a.annotation_error {
         parts.push(format!("annotations unreadable: {e}"));
     }

@@ -4,9 +4,11 @@
 
 use std::ops::Range;
 
-use crate::annotations::{Op, Status};
+use crate::annotations::verdicts::cell_keys;
+use crate::annotations::{Op, Status, VerdictEntry, VerdictKind};
 use crate::audit::{Audit, recheck};
 use crate::report::Report;
+use crate::text::parse_value;
 
 use super::action::Action;
 use super::state::{
@@ -39,11 +41,29 @@ pub fn update(s: &mut State, msg: Msg) -> Effect {
             Ok(written) => {
                 let super::state::Written { loaded, moved } = *written;
                 let templates = s.templates.clone();
+                // The selected finding by what it is about: indexes move on a re-check.
+                let keep = s
+                    .finding
+                    .and_then(|f| s.findings().get(f))
+                    .map(|f| (f.rule, f.table, f.cells.clone()));
                 if let Some(a) = s.entries.get_mut(i).and_then(|e| e.audit.as_mut()) {
                     a.annotations = Some(loaded);
                     // Written under the report's own name now: the old file is never read again.
                     a.migrated_from = None;
                     recheck(a, &templates);
+                }
+                if i == s.open {
+                    s.finding = keep.and_then(|(rule, table, cells)| {
+                        s.findings()
+                            .iter()
+                            .position(|f| f.rule == rule && f.table == table && f.cells == cells)
+                    });
+                    let cursor = s.findings_cursor;
+                    s.refresh_view();
+                    s.findings_cursor = cursor.min(s.finding_rows().len().saturating_sub(1));
+                    if s.finding.is_none() {
+                        s.detail = false;
+                    }
                 }
                 if let Some(m) = moved {
                     s.status = m;
@@ -59,7 +79,7 @@ pub fn update(s: &mut State, msg: Msg) -> Effect {
                 if i == s.open && s.status.is_empty() {
                     s.status = format!(
                         "saved | {}",
-                        super::view::cell_status(s).unwrap_or_default()
+                        super::status::cell_status(s).unwrap_or_default()
                     );
                 }
             }
@@ -75,15 +95,14 @@ pub fn update(s: &mut State, msg: Msg) -> Effect {
         Msg::EditorKey(key) => return editor_key(s, key),
         Msg::Click(x, y) => click(s, x, y),
         Msg::Scroll(x, y, d) => {
-            if let Some(p) = super::view::pane_at(s, x, y) {
+            if let Some(p) = super::layout::pane_at(s, x, y) {
                 s.focus = p;
             }
             match s.focus {
                 Pane::Files => s.move_files(d as isize * 3),
-                Pane::Raw => {
-                    s.raw_scroll = (s.raw_scroll as isize + d as isize * 3).max(0) as usize
-                }
+                Pane::Raw => scroll_raw(s, d as isize * 3),
                 Pane::Table => s.move_grid(d as isize * 3, 0),
+                Pane::Findings => move_findings(s, d as isize * 3),
             }
         }
         Msg::Action(a) => return action(s, a),
@@ -92,13 +111,13 @@ pub fn update(s: &mut State, msg: Msg) -> Effect {
 }
 
 fn click(s: &mut State, x: u16, y: u16) {
-    let Some(pane) = super::view::pane_at(s, x, y) else {
+    let Some(pane) = super::layout::pane_at(s, x, y) else {
         return;
     };
     s.focus = pane;
     match pane {
         Pane::Files => {
-            if let Some(row) = super::view::file_row_at(s, y) {
+            if let Some(row) = super::layout::file_row_at(s, y) {
                 s.list_cursor = row;
                 if let Some(&i) = s.visible().get(row) {
                     s.open_entry(i);
@@ -106,11 +125,18 @@ fn click(s: &mut State, x: u16, y: u16) {
             }
         }
         Pane::Table => {
-            if let Some((line, col)) = super::view::grid_cell_at(s, x, y) {
+            if let Some((line, col)) = super::layout::grid_cell_at(s, x, y) {
                 s.grid_cursor = (line, col);
+                s.follow_grid();
                 s.follow_cell();
-            } else if let Some(f) = super::view::finding_at(s, y) {
-                s.select_finding(f);
+            }
+        }
+        Pane::Findings => {
+            if let Some(row) = super::layout::finding_row_at(s, y) {
+                s.findings_cursor = row;
+                if let Some(f) = s.cursor_finding() {
+                    s.select_finding(f);
+                }
             }
         }
         Pane::Raw => {}
@@ -119,8 +145,19 @@ fn click(s: &mut State, x: u16, y: u16) {
 
 fn action(s: &mut State, a: Action) -> Effect {
     if s.help {
-        if matches!(a, Action::Help | Action::Quit) {
-            s.help = false;
+        let lines = super::help::line_count();
+        let h = super::help::visible_rows(s);
+        let max = lines.saturating_sub(h);
+        match a {
+            Action::Help | Action::Back => s.help = false,
+            Action::Quit => return Effect::Quit,
+            Action::Down => s.help_scroll = (s.help_scroll + 1).min(max),
+            Action::Up => s.help_scroll = s.help_scroll.saturating_sub(1),
+            Action::PageDown => s.help_scroll = (s.help_scroll + h).min(max),
+            Action::PageUp => s.help_scroll = s.help_scroll.saturating_sub(h),
+            Action::Top => s.help_scroll = 0,
+            Action::Bottom => s.help_scroll = max,
+            _ => {}
         }
         return Effect::None;
     }
@@ -128,7 +165,19 @@ fn action(s: &mut State, a: Action) -> Effect {
     s.notice = None;
     match a {
         Action::Quit => return Effect::Quit,
-        Action::Help => s.help = true,
+        Action::Help => {
+            s.help = true;
+            s.help_scroll = 0;
+        }
+        Action::Back => {
+            if s.detail {
+                s.detail = false;
+            } else if s.search.take().is_some() {
+                s.status = "search cleared".into();
+            } else if s.zoom {
+                s.zoom = false;
+            }
+        }
         Action::NextPane | Action::PrevPane => {
             let i = Pane::ALL.iter().position(|p| *p == s.focus).unwrap_or(0);
             let n = Pane::ALL.len();
@@ -143,35 +192,42 @@ fn action(s: &mut State, a: Action) -> Effect {
             let d = if a == Action::Up { -1 } else { 1 };
             match s.focus {
                 Pane::Files => s.move_files(d),
-                Pane::Raw => s.raw_scroll = (s.raw_scroll as isize + d).max(0) as usize,
+                Pane::Raw => scroll_raw(s, d),
                 Pane::Table => s.move_grid(d, 0),
+                Pane::Findings => move_findings(s, d),
             }
         }
         Action::Left | Action::Right => {
-            if s.focus == Pane::Table {
-                s.move_grid(0, if a == Action::Left { -1 } else { 1 });
+            let d = if a == Action::Left { -1 } else { 1 };
+            match s.focus {
+                Pane::Table => s.move_grid(0, d),
+                Pane::Raw if !s.raw_wrap => {
+                    let step = (super::layout::raw_text_w(s) / 2).max(8) as isize;
+                    s.raw_hscroll = (s.raw_hscroll as isize + d * step).max(0) as usize;
+                }
+                _ => {}
             }
         }
         Action::PageUp | Action::PageDown => {
-            let h = s.raw_height() as isize;
-            let d = if a == Action::PageUp { -h } else { h };
+            let sign = if a == Action::PageUp { -1 } else { 1 };
             match s.focus {
-                Pane::Files => s.move_files(d),
-                Pane::Raw => s.raw_scroll = (s.raw_scroll as isize + d).max(0) as usize,
-                Pane::Table => s.move_grid(d, 0),
+                Pane::Files => {
+                    s.move_files(sign * super::layout::pane_inner(s, Pane::Files).height as isize)
+                }
+                Pane::Raw => scroll_raw(s, sign * s.raw_height() as isize),
+                Pane::Table => s.move_grid(sign * super::layout::grid_height(s) as isize, 0),
+                Pane::Findings => {
+                    move_findings(s, sign * super::layout::findings_height_inner(s) as isize)
+                }
             }
         }
         Action::Top | Action::Bottom => {
             let top = a == Action::Top;
             match s.focus {
-                Pane::Files => {
-                    s.list_cursor = if top {
-                        0
-                    } else {
-                        s.visible().len().saturating_sub(1)
-                    }
-                }
+                Pane::Files => s.move_files(if top { -1_000_000 } else { 1_000_000 }),
+                Pane::Findings => move_findings(s, if top { -1_000_000 } else { 1_000_000 }),
                 Pane::Raw => {
+                    s.raw_sub = 0;
                     let lines = s
                         .audit()
                         .and_then(|a| a.report.as_ref())
@@ -193,10 +249,35 @@ fn action(s: &mut State, a: Action) -> Effect {
                 }
             }
             Pane::Table => return action(s, Action::Edit),
+            Pane::Findings => open_finding(s),
             Pane::Raw => {}
         },
         Action::NextReport | Action::PrevReport => s.step_report(a == Action::NextReport),
         Action::NextFinding | Action::PrevFinding => s.step_finding(a == Action::NextFinding),
+        Action::NextWarning | Action::PrevWarning => s.step_cell(a == Action::NextWarning, true),
+        Action::ApplySuggestion => return apply_suggestion(s),
+        Action::Confirm | Action::Dismiss => {
+            let kind = if a == Action::Confirm {
+                VerdictKind::Confirmed
+            } else {
+                VerdictKind::Dismissed
+            };
+            return verdict(s, kind);
+        }
+        Action::ToggleWrap => {
+            s.raw_wrap = !s.raw_wrap;
+            s.raw_sub = 0;
+            s.focus = Pane::Raw;
+            s.status = if s.raw_wrap {
+                "raw text: long lines wrapped".into()
+            } else {
+                "raw text: long lines scroll sideways (h/l)".into()
+            };
+        }
+        Action::GotoLine => {
+            s.focus = Pane::Raw;
+            s.start_editor(EditTarget::GotoLine, "");
+        }
         Action::Edit => {
             let Some(cell) = s.selected_cell() else {
                 return Effect::None;
@@ -205,7 +286,9 @@ fn action(s: &mut State, a: Action) -> Effect {
                 return Effect::None;
             }
             let current = cell_text(s.audit().and_then(Audit::checked), &cell);
-            s.focus = Pane::Table;
+            if s.focus != Pane::Findings {
+                s.focus = Pane::Table;
+            }
             s.start_editor(EditTarget::Cell(cell), &current);
         }
         Action::NoteCell => {
@@ -283,13 +366,9 @@ fn action(s: &mut State, a: Action) -> Effect {
             };
         }
         Action::Search => {
+            // Each search starts from an empty query.
             s.focus = Pane::Raw;
-            let q = s
-                .search
-                .as_ref()
-                .map(|q| q.query.clone())
-                .unwrap_or_default();
-            s.start_editor(EditTarget::Search, &q);
+            s.start_editor(EditTarget::Search, "");
         }
         Action::CycleFilter => {
             s.filter = match s.filter {
@@ -322,6 +401,15 @@ fn editor_key(s: &mut State, key: crossterm::event::KeyEvent) -> Effect {
         KeyCode::Enter => {
             let text = ta.lines().join(" ").trim().to_string();
             let target = target.clone();
+            if let EditTarget::Cell(_) = target
+                && !text.is_empty()
+                && !parse_value(&text).is_some_and(|v| v.is_number())
+            {
+                s.status = format!(
+                    "\"{text}\" is not a number: type a number, or nothing for a blank cell (Esc cancels)"
+                );
+                return Effect::None;
+            }
             s.editor = None;
             commit(s, target, text)
         }
@@ -390,5 +478,179 @@ fn commit(s: &mut State, target: EditTarget, text: String) -> Effect {
             })
         }
         EditTarget::ReportNote => s.change(Op::ReportNote(text)),
+        EditTarget::GotoLine => {
+            let Some(report) = s.audit().and_then(|a| a.report.as_ref()) else {
+                return Effect::None;
+            };
+            let Ok(n) = text.parse::<usize>() else {
+                s.status = format!("\"{text}\" is not a line number");
+                return Effect::None;
+            };
+            // Line numbers are the file's as saved (an HTML page's own lines).
+            let count = report.line_count();
+            let i = (0..count)
+                .find(|&i| report.source_line_col(report.line_span(i).start).0 >= n)
+                .unwrap_or(count.saturating_sub(1));
+            s.raw_scroll = i;
+            s.raw_sub = 0;
+            s.raw_hscroll = 0;
+            s.status = format!("line {n}");
+            Effect::None
+        }
+        EditTarget::Verdict(i, kind) => {
+            let Some(a) = s.audit() else {
+                return Effect::None;
+            };
+            let (Some(f), Some(report)) = (a.findings.get(i), a.checked()) else {
+                return Effect::None;
+            };
+            let entry = VerdictEntry::new(f, report, kind, &text);
+            s.status = format!("{}: {}", kind.as_str(), super::findings::summary(s, i));
+            s.change(Op::Verdict(Box::new(entry)))
+        }
     }
+}
+
+/// Scrolls the raw pane by `d` rows: source lines, or wrapped rows with wrapping on.
+fn scroll_raw(s: &mut State, d: isize) {
+    if !s.raw_wrap {
+        s.raw_scroll = (s.raw_scroll as isize + d).max(0) as usize;
+        let last = s
+            .audit()
+            .and_then(|a| a.report.as_ref())
+            .map_or(0, |r| r.line_count().saturating_sub(1));
+        s.raw_scroll = s.raw_scroll.min(last);
+        return;
+    }
+    let Some(report) = s.audit().and_then(|a| a.report.as_ref()) else {
+        return;
+    };
+    let w = super::layout::raw_text_w(s);
+    let rows = |i: usize| {
+        let span = report.line_span(i);
+        super::raw_text::wrap_rows(&report.text[span], w)
+            .len()
+            .max(1)
+    };
+    let count = report.line_count();
+    let (mut line, mut sub) = (s.raw_scroll, s.raw_sub);
+    for _ in 0..d.unsigned_abs() {
+        if d > 0 {
+            if sub + 1 < rows(line) {
+                sub += 1;
+            } else if line + 1 < count {
+                line += 1;
+                sub = 0;
+            }
+        } else if sub > 0 {
+            sub -= 1;
+        } else if line > 0 {
+            line -= 1;
+            sub = rows(line) - 1;
+        }
+    }
+    (s.raw_scroll, s.raw_sub) = (line, sub);
+}
+
+/// Moves the findings cursor by `d` lines (or scrolls the detail).
+fn move_findings(s: &mut State, d: isize) {
+    if s.detail {
+        s.detail_scroll = (s.detail_scroll as isize + d).max(0) as usize;
+        return;
+    }
+    let n = s.finding_rows().len();
+    if n == 0 {
+        return;
+    }
+    s.findings_cursor = (s.findings_cursor as isize + d).clamp(0, n as isize - 1) as usize;
+}
+
+/// Enter in the findings pane: a fold opens or closes; a finding is gone to (its cell in the
+/// table, its line in the raw text), and, when it already is the selected one, its detail
+/// opens; in the detail, Enter goes back to the list.
+fn open_finding(s: &mut State) {
+    if s.detail {
+        s.detail = false;
+        return;
+    }
+    let rows = s.finding_rows();
+    match rows.get(s.findings_cursor) {
+        Some(super::report_view::FindingRow::Fold(g)) => {
+            if let Some(super::report_view::Group::Fold { rule, .. }) = s.view.groups.get(*g) {
+                let rule = rule.to_string();
+                if !s.expanded.remove(&rule) {
+                    s.expanded.insert(rule);
+                }
+            }
+        }
+        Some(super::report_view::FindingRow::Finding { index, .. }) => {
+            let i = *index;
+            if s.finding == Some(i) {
+                s.detail = true;
+                s.detail_scroll = 0;
+            } else {
+                s.select_finding(i);
+                s.status = format!("{}  (Enter: detail)", super::findings::summary(s, i));
+            }
+        }
+        None => {}
+    }
+}
+
+/// Opens the editor on the suggested cell of the finding, filled in with the suggested value.
+fn apply_suggestion(s: &mut State) -> Effect {
+    let Some(i) = s.target_finding() else {
+        s.status = "no finding selected".into();
+        return Effect::None;
+    };
+    let Some(sg) = s
+        .findings()
+        .get(i)
+        .and_then(|f| f.suggestion.clone().map(|g| (f.table, g)))
+    else {
+        s.status = "this finding has no suggestion".into();
+        return Effect::None;
+    };
+    if s.writable().is_none() {
+        return Effect::None;
+    }
+    let cell = crate::report::CellRef::new(sg.0, sg.1.row, sg.1.column);
+    s.finding = Some(i);
+    s.select_cell(&cell);
+    s.follow_cell();
+    s.start_editor_with(
+        EditTarget::Cell(cell),
+        &crate::text::format_num(sg.1.value),
+        false,
+    );
+    Effect::None
+}
+
+/// `c` / `d`: a verdict on the finding, asking for an optional reason; the same verdict
+/// again withdraws it.
+fn verdict(s: &mut State, kind: VerdictKind) -> Effect {
+    let Some(i) = s.target_finding() else {
+        s.status = "no finding selected: choose one in the findings pane (or with n)".into();
+        return Effect::None;
+    };
+    if s.writable().is_none() {
+        return Effect::None;
+    }
+    let Some(a) = s.audit() else {
+        return Effect::None;
+    };
+    let same = a
+        .verdict(i)
+        .is_some_and(|v| v.verdict == kind && v.lapsed.is_none());
+    if same && let Some(f) = a.findings.get(i) {
+        let op = Op::ClearVerdict {
+            rule: f.rule.to_string(),
+            table: f.table.as_str().to_string(),
+            cells: cell_keys(f),
+        };
+        s.status = format!("verdict withdrawn: {}", super::findings::summary(s, i));
+        return s.change(op);
+    }
+    s.start_editor(EditTarget::Verdict(i, kind), "");
+    Effect::None
 }
