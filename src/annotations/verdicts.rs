@@ -161,17 +161,32 @@ pub fn judge(
         .iter()
         .map(|f| {
             let cells = cell_keys(f);
+            // The verdict given on these cells; else one given on the same rule over cells
+            // that overlap these (a row's blank cells, one of them filled in since): lapsed.
             let v = a
                 .verdicts
                 .iter()
-                .find(|v| v.names(f.rule, f.table.as_str(), &cells))?;
+                .find(|v| v.names(f.rule, f.table.as_str(), &cells))
+                .or_else(|| {
+                    a.verdicts.iter().find(|v| {
+                        v.rule == f.rule
+                            && v.table == f.table.as_str()
+                            && v.cells.iter().any(|c| cells.contains(c))
+                    })
+                })?;
             let values = cell_values(f, report);
             let now = fingerprint(f.rule, f.table.as_str(), &cells, &values);
             let lapsed = (now != v.fingerprint).then(|| {
+                let was_of = |c: &String| {
+                    v.cells
+                        .iter()
+                        .position(|x| x == c)
+                        .and_then(|k| v.values.get(k))
+                };
                 let changed: Vec<String> = cells
                     .iter()
                     .zip(&values)
-                    .zip(v.values.iter().map(Some).chain(std::iter::repeat(None)))
+                    .map(|(c, now)| ((c, now), was_of(c)))
                     .filter(|((_, now), was)| was.is_none_or(|w| w != *now))
                     .map(|((c, now), was)| {
                         let (row, col) = c.split_once('/').unwrap_or((c, ""));

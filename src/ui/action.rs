@@ -143,14 +143,10 @@ impl Action {
             Action::Bottom => "go to bottom",
             Action::PageUp => "page up",
             Action::PageDown => "page down",
-            Action::Open => {
-                "open report / edit cell / finding: go to it, again: detail; fold: expand"
-            }
+            Action::Open => "open report / edit cell / findings: go to, detail, expand",
             Action::NextReport => "next report",
             Action::PrevReport => "previous report",
-            Action::NextFinding => {
-                "next open error cell, crossing reports (raw text search: next match)"
-            }
+            Action::NextFinding => "next open error cell, across reports (search: next match)",
             Action::PrevFinding => "previous open error cell (previous match)",
             Action::Edit => "correct the cell",
             Action::Revert => "revert the cell to the parsed value",
@@ -163,14 +159,14 @@ impl Action {
             Action::Search => "search the raw text (from an empty query)",
             Action::CycleFilter => "files: all / with errors / unreviewed",
             Action::Zoom => "zoom the focused pane",
-            Action::NextWarning => "next open warning (unchecked relations too), crossing reports",
+            Action::NextWarning => "next open warning or unchecked relation, across reports",
             Action::PrevWarning => "previous open warning",
             Action::ApplySuggestion => {
                 "apply the finding's suggestion (opens the editor filled in)"
             }
             Action::Confirm => "confirm the finding (again: withdraw), optional reason",
             Action::Dismiss => "dismiss the finding (again: withdraw), optional reason",
-            Action::ToggleWrap => "raw text: wrap long lines / scroll sideways",
+            Action::ToggleWrap => "raw text: wrap long lines, or scroll them sideways",
             Action::GotoLine => "raw text: go to line",
             Action::Back => "close help, the finding's detail or the search",
         }

@@ -18,7 +18,7 @@ use crate::text::format_num;
 use super::action::Action;
 use super::config::Config;
 use super::layout::scroll_for;
-use super::report_view::{DISMISSED, FindingRow, Group};
+use super::report_view::{DISMISSED, FindingRow, Group, target_cell};
 use super::state::{Pane, State};
 use super::view::{fit_width, titled, wrap};
 
@@ -129,32 +129,22 @@ fn operand(a: &Audit, s: &State, f: &Finding, (row, col): (&str, &str), by_colum
     format!("  {label}  {value}{corrected}{line}")
 }
 
-/// The detail of finding `i`, as lines of text.
-pub fn detail_lines(s: &State, i: usize, cfg: &Config) -> Vec<String> {
-    let Some(a) = s.audit() else {
-        return Vec::new();
-    };
-    let Some(f) = a.findings.get(i) else {
-        return Vec::new();
-    };
-    let report = a.checked();
-    let template = report.and_then(|r| s.templates.for_id(r.template.as_deref()));
+/// The relation of `f` written out: every operand with its label, value and source line,
+/// stated against computed.
+fn operand_lines(a: &Audit, s: &State, f: &Finding) -> Vec<String> {
+    let template = a
+        .checked()
+        .and_then(|r| s.templates.for_id(r.template.as_deref()));
     let mut out = Vec::new();
-    let sev = match f.severity {
-        Severity::Error => "Error",
-        Severity::Unchecked => "Not checked",
-        Severity::Warning => "Warning",
-    };
-    out.push(format!("{sev} in {} ({})", f.table.title(), f.rule));
-    out.push(f.message.clone());
-    let relation = template.and_then(|t| t.relations.iter().find(|r| r.id == f.rule));
     // Operands of one row are named by their columns; of one column, by their rows.
+    let first_row = f.cells.first().map(|(r, _)| r);
     let one_row = f
         .cells
         .iter()
         .chain(&f.unread)
-        .all(|(r, _)| Some(r) == f.cells.first().map(|(r, _)| r));
+        .all(|(r, _)| Some(r) == first_row);
     let by_column = one_row && f.cells.len() > 1;
+    let relation = template.and_then(|t| t.relations.iter().find(|r| r.id == f.rule));
     if let Some(rel) = relation {
         out.push(format!("Relation: {}", rel.describe));
         let (stated, computed) = f.cells.split_at(f.stated_cells.min(f.cells.len()));
@@ -206,6 +196,50 @@ pub fn detail_lines(s: &State, i: usize, cfg: &Config) -> Vec<String> {
                 .iter()
                 .map(|(r, c)| operand(a, s, f, (r, c), by_column)),
         );
+    }
+    out
+}
+
+/// The detail of finding `i`, as lines of text.
+pub fn detail_lines(s: &State, i: usize, cfg: &Config) -> Vec<String> {
+    let Some(a) = s.audit() else {
+        return Vec::new();
+    };
+    let Some(f) = a.findings.get(i) else {
+        return Vec::new();
+    };
+    let report = a.checked();
+    let template = report.and_then(|r| s.templates.for_id(r.template.as_deref()));
+    let mut out = Vec::new();
+    let sev = match f.severity {
+        Severity::Error => "Error",
+        Severity::Unchecked => "Not checked",
+        Severity::Warning => "Warning",
+    };
+    out.push(format!("{sev} in {} ({})", f.table.title(), f.rule));
+    out.push(f.message.clone());
+    out.extend(operand_lines(a, s, f));
+    // The other failing relations on the same cell, written out too: one value is suggested
+    // for all of them.
+    let target = target_cell(f);
+    let others: Vec<&Finding> = a
+        .findings
+        .iter()
+        .enumerate()
+        .filter(|(k, o)| {
+            *k != i
+                && o.severity == Severity::Error
+                && !a.dismissed_at(*k)
+                && target.is_some()
+                && target_cell(o) == target
+        })
+        .map(|(_, o)| o)
+        .collect();
+    for o in others {
+        out.push(String::new());
+        out.push(format!("Also failing on this cell ({}):", o.rule));
+        out.push(o.message.clone());
+        out.extend(operand_lines(a, s, o));
     }
     if let Some(sg) = &f.suggestion {
         let cell = CellRef::new(f.table, sg.row, sg.column);

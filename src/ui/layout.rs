@@ -49,6 +49,10 @@ pub fn grid_label_w(s: &State, inner_w: usize) -> usize {
 /// Height of the findings pane beside the table at full width: what its lines need, at most
 /// a third of the screen, three rows (one line) when there is nothing to list.
 fn findings_height(s: &State, main_h: u16) -> u16 {
+    if s.detail {
+        // A finding's detail lists every operand: room for it while it is open.
+        return (main_h * 3 / 5).max(3);
+    }
     let rows = s.finding_rows().len() as u16 + 1;
     (rows + 2).clamp(3, (main_h / 3).max(3))
 }

@@ -463,8 +463,9 @@ impl State {
             if cur < top + 1 {
                 top = cur.saturating_sub(1);
             }
-            if cur >= top + h {
-                top = cur + 1 - h;
+            // The kept header pushes the last row out: the cursor must stand above it.
+            if cur + 2 > top + h {
+                top = (cur + 2).saturating_sub(h);
             }
         }
         self.table_scroll = top.min(grid.len().saturating_sub(1));
