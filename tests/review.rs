@@ -519,3 +519,31 @@ fn screens_at_both_sizes() {
     // The counts are never cut at 80 columns.
     assert!(lines(&render(&small))[23].starts_with("4 errors, 24 warnings |"));
 }
+
+#[test]
+fn files_are_named_by_their_path_below_the_folder_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    for sub in ["a", "b"] {
+        std::fs::create_dir(dir.path().join(sub)).unwrap();
+        std::fs::copy(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("assets/samples")
+                .join(S000),
+            dir.path().join(sub).join("page.txt"),
+        )
+        .unwrap();
+    }
+    // As the binary opens a folder: the folder is the input.
+    let (reports, _) = gouji::audit::Reports::walk(vec![dir.path().to_path_buf()]);
+    let app = App::loaded(
+        reports,
+        Config::default(),
+        Templates::embedded().unwrap(),
+        (160, 45),
+    );
+    let names: Vec<&str> = app.state.entries.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(names, ["a/page.txt", "b/page.txt"]);
+    let text = screen(&app);
+    assert!(text.contains("│  a/page.txt"), "{text}");
+    assert!(text.contains("│  b/page.txt"), "{text}");
+}

@@ -497,7 +497,17 @@ fn the_real_binary_in_a_terminal() {
         tmux(&["send-keys", "-t", &session, k]);
     }
     wait_for("│0 errors, 24 warnings");
-    tmux(&["send-keys", "-t", &session, "q"]);
+    // One dismissal: in the findings pane, open the blank-cells fold and dismiss its first
+    // warning with a reason.
+    tmux(&["send-keys", "-t", &session, "Tab"]);
+    for k in ["Enter", "j", "d"] {
+        tmux(&["send-keys", "-t", &session, k]);
+    }
+    wait_for("Dismiss, reason (optional)");
+    tmux(&["send-keys", "-t", &session, "-l", "原表如此"]);
+    tmux(&["send-keys", "-t", &session, "Enter"]);
+    wait_for("0 errors, 23 warnings, 1 dismissed");
+    tmux(&["send-keys", "-t", &session, "C-c"]);
     let done = home.path().join("done");
     for _ in 0..100 {
         if done.exists() {
@@ -511,6 +521,10 @@ fn the_real_binary_in_a_terminal() {
     let toml = std::fs::read_to_string(dir.path().join(format!("{S000}.gouji.toml"))).unwrap();
     assert!(toml.contains("corrected = \"44\""), "{toml}");
     assert_eq!(toml.matches("corrected = \"44\"").count(), 2);
+    assert!(
+        toml.contains("verdict = \"dismissed\"\nreason = \"原表如此\""),
+        "{toml}"
+    );
 }
 
 #[test]

@@ -29,7 +29,7 @@ pub fn title(s: &State, target: &EditTarget) -> String {
         EditTarget::Search => "Search raw text".into(),
         EditTarget::GotoLine => "Go to line".into(),
         EditTarget::Verdict(i, kind) => format!(
-            "{} {} | reason (optional)",
+            "{}, reason (optional): {}",
             match kind {
                 VerdictKind::Confirmed => "Confirm",
                 VerdictKind::Dismissed => "Dismiss",

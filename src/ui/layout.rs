@@ -151,7 +151,7 @@ pub fn findings_height_inner(s: &State) -> usize {
 }
 
 /// The grid lines the table pane shows, top to bottom: from the scroll position, with the
-/// column headers of the section at the top kept in view (replacing the first line) when
+/// column headers of the section at the top kept in view (drawn over its first line) when
 /// they have scrolled away.
 pub fn visible_grid(s: &State) -> Vec<usize> {
     let grid = &s.view.grid;
@@ -165,8 +165,7 @@ pub fn visible_grid(s: &State) -> Vec<usize> {
             .find(|&i| !matches!(grid[i], GridLine::Row { .. }))
         && matches!(grid[head], GridLine::Columns { .. })
     {
-        out.pop();
-        out.insert(0, head);
+        out[0] = head;
     }
     out
 }

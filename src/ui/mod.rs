@@ -115,6 +115,7 @@ impl App {
             });
         });
         let mut state = State::new(paths, templates, size);
+        state.name_entries(&reports.inputs);
         state.notice = notice;
         App {
             state,
@@ -141,6 +142,7 @@ impl App {
             opts,
             rx: None,
         };
+        app.state.name_entries(&reports.inputs);
         for (i, p) in paths.iter().enumerate() {
             let audit = load(p, &templates, &app.opts);
             app.handle(Msg::Loaded(i, audit));

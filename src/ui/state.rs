@@ -254,6 +254,22 @@ impl State {
         }
     }
 
+    /// Names each report by its path below the folder given on the command line it was found
+    /// in (a crawl of `page.txt` files stays readable); a report given as a file keeps its
+    /// file name.
+    pub fn name_entries(&mut self, inputs: &[PathBuf]) {
+        for e in &mut self.entries {
+            if let Some(rel) = inputs
+                .iter()
+                .filter(|i| i.is_dir())
+                .find_map(|i| e.path.strip_prefix(i).ok())
+                .filter(|r| r.components().count() > 1)
+            {
+                e.name = rel.display().to_string();
+            }
+        }
+    }
+
     pub fn loaded(&self) -> usize {
         self.entries.iter().filter(|e| e.audit.is_some()).count()
     }
@@ -459,13 +475,12 @@ impl State {
                 top = end + 1 - h;
             }
         } else {
-            // The kept header takes the first row once its section is scrolled into.
+            // The kept header covers the first row once its section is scrolled into.
             if cur < top + 1 {
                 top = cur.saturating_sub(1);
             }
-            // The kept header pushes the last row out: the cursor must stand above it.
-            if cur + 2 > top + h {
-                top = (cur + 2).saturating_sub(h);
+            if cur >= top + h {
+                top = cur + 1 - h;
             }
         }
         self.table_scroll = top.min(grid.len().saturating_sub(1));
