@@ -476,7 +476,7 @@ fn a_long_digit_run_is_named_and_does_not_stall_the_batch() {
     assert_eq!(code, 2, "{out}");
     assert!(
         out.contains(&format!(
-            "web.txt:2:1: warning[unsplit_digits]: 收到和处理政府信息公开申请情况: row new: digits printed without \
+            "web.txt:2:1: warning[unsplit_digits]: 收到和处理政府信息公开申请情况: 新收: digits printed without \
              separators ({digits}) can be cut into its cells in too many ways to try them all; \
              cells left unread"
         )),
@@ -484,7 +484,7 @@ fn a_long_digit_run_is_named_and_does_not_stall_the_batch() {
     );
     assert!(
         out.contains(&format!(
-            "warning[unsplit_digits]: 政府信息公开行政复议、行政诉讼情况: row reconsideration: digits printed without \
+            "warning[unsplit_digits]: 政府信息公开行政复议、行政诉讼情况: 行政复议: digits printed without \
              separators ({}) cannot be split into its cells consistently; cells left unread",
             "2".repeat(40)
         )),

@@ -116,7 +116,7 @@ mod tests {
         assert!(c.annotations_dir.is_none());
         assert_eq!(
             c.keymap.keys_for(super::super::action::Action::Quit),
-            vec!["q"]
+            vec!["Ctrl-c", "q"]
         );
     }
 
