@@ -547,3 +547,56 @@ fn files_are_named_by_their_path_below_the_folder_opened() {
     assert!(text.contains("│  a/page.txt"), "{text}");
     assert!(text.contains("│  b/page.txt"), "{text}");
 }
+
+/// An HTML page is numbered by its own lines as saved, in the raw pane, on the status line and
+/// in `gouji check` alike.
+#[test]
+fn html_pages_have_one_line_numbering() {
+    let page = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/layout_g_html_table.html"),
+    )
+    .unwrap();
+    let total_row = page.find("(七) 总计").unwrap();
+    let at = total_row + page[total_row..].find(">44<").unwrap() + 1;
+    let broken = format!("{}45{}", &page[..at], &page[at + 2..]);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("page.html"), &broken).unwrap();
+    let line = broken[..at].matches('\n').count() + 1;
+    let col = broken[..at].rsplit('\n').next().unwrap().chars().count() + 1;
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gouji"))
+        .args(["check", "--errors-only"])
+        .arg(dir.path().join("page.html"))
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.contains(&format!("page.html:{line}:{col}: error[")),
+        "{out}"
+    );
+    let app = app(dir.path(), (160, 45));
+    let sel = app.state.selected_cell().unwrap();
+    assert_eq!(
+        (sel.row.as_str(), sel.column.as_str()),
+        ("total", "natural")
+    );
+    let status = gouji::ui::status::cell_status(&app.state).unwrap();
+    assert!(status.contains(&format!("[line {line}:{col}]")), "{status}");
+    let text = lines(&render(&app));
+    // The raw pane numbers each line of the extracted text by the page line it starts on.
+    let row = text
+        .iter()
+        .find(|l| l.contains("(七) 总计 | 45"))
+        .unwrap_or_else(|| panic!("{}", text.join("\n")));
+    let n: usize = row
+        .split('│')
+        .nth(3)
+        .and_then(|r| r.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{row}"));
+    assert!(n <= line && line - n < 3, "{n} for {line}: {row}");
+    // Going to the page's line shows the row that holds it.
+    let mut app = app;
+    keys(&mut app, &format!(":{line}\n"));
+    let top = lines(&render(&app))[1].clone();
+    assert!(top.contains("(七) 总计 | 45"), "{top}");
+}

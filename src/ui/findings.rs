@@ -81,7 +81,16 @@ pub fn summary(s: &State, i: usize) -> String {
     if let Some(v) = a.verdict(i) {
         out.push_str(&format!("[{}] ", v.describe()));
     }
-    out.push_str(&f.message);
+    // The relation's own wording is in the detail: the line keeps to the numbers.
+    let describe = template
+        .and_then(|t| t.relations.iter().find(|r| r.id == f.rule))
+        .map(|r| format!(" ({})", r.describe));
+    out.push_str(
+        describe
+            .as_deref()
+            .and_then(|d| f.message.strip_suffix(d))
+            .unwrap_or(&f.message),
+    );
     if let Some(sg) = &f.suggestion {
         out.push_str(&format!(
             "; suggestion: {} -> {}",

@@ -11,6 +11,7 @@ use crate::report::Report;
 use crate::text::parse_value;
 
 use super::action::Action;
+use super::report_view::target_cell;
 use super::state::{
     EditTarget, Effect, Entry, Filter, History, Msg, Pane, Search, State, cell_text,
 };
@@ -486,11 +487,13 @@ fn commit(s: &mut State, target: EditTarget, text: String) -> Effect {
                 s.status = format!("\"{text}\" is not a line number");
                 return Effect::None;
             };
-            // Line numbers are the file's as saved (an HTML page's own lines).
+            // Line numbers are the file's as saved (an HTML page's own lines): the text line
+            // that holds page line `n` is the last one starting at or before it.
             let count = report.line_count();
             let i = (0..count)
-                .find(|&i| report.source_line_col(report.line_span(i).start).0 >= n)
-                .unwrap_or(count.saturating_sub(1));
+                .take_while(|&i| report.source_line_col(report.line_span(i).start).0 <= n)
+                .last()
+                .unwrap_or(0);
             s.raw_scroll = i;
             s.raw_sub = 0;
             s.raw_hscroll = 0;
@@ -585,7 +588,8 @@ fn open_finding(s: &mut State) {
         }
         Some(super::report_view::FindingRow::Finding { index, .. }) => {
             let i = *index;
-            if s.finding == Some(i) {
+            let here = s.findings().get(i).and_then(target_cell) == s.selected_cell();
+            if s.finding == Some(i) && here {
                 s.detail = true;
                 s.detail_scroll = 0;
             } else {
