@@ -216,6 +216,10 @@ fn corrections_must_be_numbers_and_ctrl_c_quits() {
         annotations(dir.path()).cells[0].corrected.as_deref(),
         Some("")
     );
+    // Ctrl-C while typing cancels the edit; then it quits like q.
+    keys(&mut app, "e7");
+    assert!(app.key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)));
+    assert!(app.state.editor.is_none());
     assert!(!app.key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)));
 }
 
@@ -235,6 +239,24 @@ fn dismissing_a_warning_leaves_the_count_and_survives_reopening() {
     assert!(
         text.contains("4 errors, 23 warnings, 1 dismissed |"),
         "{text}"
+    );
+    // 新收's blank cells are no longer marked as a warning: dim, not yellow.
+    let b = render(&app);
+    let y = lines(&b).iter().position(|l| l.contains("│新收 ")).unwrap() as u16;
+    let dots: Vec<u16> = (93..160).filter(|&x| b[(x, y)].symbol() == ".").collect();
+    assert_eq!(dots.len(), 5, "{}", lines(&b)[y as usize]);
+    for x in dots {
+        assert_eq!(b[(x, y)].fg, Color::DarkGray, "dismissed: not yellow");
+    }
+    let y2 = lines(&b)
+        .iter()
+        .position(|l| l.contains("│上年结转 "))
+        .unwrap() as u16;
+    let x2 = (93..160).find(|&x| b[(x, y2)].symbol() == ".").unwrap();
+    assert_eq!(
+        b[(x2, y2)].fg,
+        Color::Yellow,
+        "an open blank-cells warning stays yellow"
     );
     assert!(
         matches!(
@@ -341,6 +363,15 @@ fn a_new_search_starts_from_an_empty_query() {
     assert_eq!(app.state.search.as_ref().unwrap().query, "申请");
     keys(&mut app, "\x1b");
     assert!(app.state.search.is_none(), "Esc clears the search");
+    // A note marks its cell in the table; the report's note is on the status line.
+    keys(&mut app, "\ta核对原件\n");
+    assert!(screen(&app).contains("43^"), "{}", screen(&app));
+    keys(&mut app, "A已与原件核对\nj");
+    assert!(
+        lines(&render(&app))[1].contains("| note: 已与原件核对"),
+        "{}",
+        screen(&app)
+    );
 }
 
 #[test]

@@ -12,6 +12,7 @@ pub mod findings;
 pub mod help;
 pub mod keymap;
 pub mod layout;
+pub mod navigate;
 pub mod raw_text;
 pub mod report_view;
 pub mod state;

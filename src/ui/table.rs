@@ -73,6 +73,16 @@ pub fn draw(f: &mut Frame, s: &State, r: Rect, cfg: &Config) {
             .map_or("(no template)".to_string(), |t| format!("template {t}")),
         report.year.map_or(String::new(), |y| format!(", year {y}"))
     );
+    // The reviewer's note on the report stays in sight.
+    let title = match a
+        .annotations
+        .as_ref()
+        .map(|l| l.annotations.note.as_str())
+        .filter(|n| !n.is_empty())
+    {
+        Some(note) => format!("{title} | note: {note}"),
+        None => title,
+    };
     let inner = titled(f, r, &title, focused, cfg);
     let label_w = grid_label_w(s, inner.width as usize);
     let severity = &s.view.severity;

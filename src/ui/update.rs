@@ -393,7 +393,17 @@ fn editor_key(s: &mut State, key: crossterm::event::KeyEvent) -> Effect {
     let Some((target, ta)) = s.editor.as_mut() else {
         return Effect::None;
     };
+    let ctrl_c = key.code == KeyCode::Char('c')
+        && key
+            .modifiers
+            .contains(crossterm::event::KeyModifiers::CONTROL);
     match key.code {
+        // Ctrl-C while typing cancels the edit; pressed again it quits.
+        _ if ctrl_c => {
+            s.editor = None;
+            s.status = "cancelled (Ctrl-C again quits)".into();
+            Effect::None
+        }
         KeyCode::Esc => {
             s.editor = None;
             s.status = "cancelled".into();
