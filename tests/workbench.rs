@@ -580,7 +580,7 @@ fn clicking_a_finding_selects_its_cells() {
     let text = lines(&render(&app));
     let y = text
         .iter()
-        .position(|l| l.contains("│E 总计: 总计 is 43, but the result rows"))
+        .position(|l| l.contains("│E [(七)总计 / 总计 -> 44] 总计: 总计 is 43, but the result"))
         .unwrap() as u16;
     app.handle(gouji::ui::state::Msg::Click(120, y));
     assert_eq!(app.state.focus, Pane::Findings);

@@ -81,6 +81,14 @@ pub fn summary(s: &State, i: usize) -> String {
     if let Some(v) = a.verdict(i) {
         out.push_str(&format!("[{}] ", v.describe()));
     }
+    // The suggestion first: it is what the reviewer acts on.
+    if let Some(sg) = &f.suggestion {
+        out.push_str(&format!(
+            "[{} -> {}] ",
+            cell_label(template, &CellRef::new(f.table, sg.row, sg.column)),
+            format_num(sg.value)
+        ));
+    }
     // The relation's own wording is in the detail: the line keeps to the numbers.
     let describe = template
         .and_then(|t| t.relations.iter().find(|r| r.id == f.rule))
@@ -91,13 +99,6 @@ pub fn summary(s: &State, i: usize) -> String {
             .and_then(|d| f.message.strip_suffix(d))
             .unwrap_or(&f.message),
     );
-    if let Some(sg) = &f.suggestion {
-        out.push_str(&format!(
-            "; suggestion: {} -> {}",
-            cell_label(template, &CellRef::new(f.table, sg.row, sg.column)),
-            format_num(sg.value)
-        ));
-    }
     out
 }
 
