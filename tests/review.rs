@@ -143,15 +143,15 @@ fn the_first_findings_detail_writes_out_every_operand_with_value_and_line() {
     let text = screen(&app);
     insta::assert_snapshot!("detail_000_first_finding_160x45", text);
     for needle in [
-        "(七)总计  43 (line 342)",
-        "四、结转下年度继续办理  0 (line 351)",
+        "(七)总计  43 (line 342:2)",
+        "四、结转下年度继续办理  0 (line 351:2)",
         "一、本年新收政府信息公开申请数量  44",
         // results_sum on the same cell lists every result row with its value and line.
         "Also failing on this cell (results_sum)",
-        "(一)予以公开  14 (line 136)",
-        "(二)部分公开  2 (line 146)",
-        "(六)其他处理  9 (line 332)",
-        "Suggestion: (七)总计 / 自然人 should probably be 44 (line 342)",
+        "(一)予以公开  14 (line 136:2)",
+        "(二)部分公开  2 (line 146:2)",
+        "(六)其他处理  9 (line 332:2)",
+        "Suggestion: (七)总计 / 自然人 should probably be 44",
     ] {
         // Scroll the detail until the line shows.
         let mut seen = screen(&app).contains(needle);

@@ -132,7 +132,9 @@ fn operand(a: &Audit, s: &State, f: &Finding, (row, col): (&str, &str), by_colum
     };
     let line = match (report, cell) {
         (Some(r), Some(c)) if c.span.end > c.span.start => {
-            format!(" (line {})", r.source_line_col(c.span.start).0)
+            // Line and column: web text prints a whole table on one line.
+            let (l, col) = r.source_line_col(c.span.start);
+            format!(" (line {l}:{col})")
         }
         _ => String::new(),
     };
@@ -254,8 +256,8 @@ pub fn detail_lines(s: &State, i: usize, cfg: &Config) -> Vec<String> {
     if let Some(sg) = &f.suggestion {
         let cell = CellRef::new(f.table, sg.row, sg.column);
         let line = report
-            .and_then(|r| r.cell(&cell).map(|c| r.source_line_col(c.span.start).0))
-            .map_or(String::new(), |l| format!(" (line {l})"));
+            .and_then(|r| r.cell(&cell).map(|c| r.source_line_col(c.span.start)))
+            .map_or(String::new(), |(l, c)| format!(" (line {l}:{c})"));
         let key = cfg.keymap.keys_for(Action::ApplySuggestion).join("/");
         out.push(format!(
             "Suggestion: {} should probably be {}{line}: that one value satisfies {}. {key}: apply",
@@ -277,6 +279,23 @@ pub fn detail_lines(s: &State, i: usize, cfg: &Config) -> Vec<String> {
     out
 }
 
+/// The detail of finding `i` wrapped to `w` columns, as the pane shows it.
+pub fn detail_rows(s: &State, i: usize, w: usize, cfg: &Config) -> Vec<String> {
+    detail_lines(s, i, cfg)
+        .iter()
+        .flat_map(|l| {
+            let indent = l.starts_with("  ");
+            wrap(l, w).into_iter().enumerate().map(move |(k, piece)| {
+                if indent && k > 0 {
+                    format!("    {piece}")
+                } else {
+                    piece
+                }
+            })
+        })
+        .collect()
+}
+
 pub fn draw(f: &mut Frame, s: &State, r: Rect, cfg: &Config) {
     let focused = s.focus == Pane::Findings;
     let Some((a, _)) = super::view::placeholder_or(f, s, Pane::Findings, r, cfg, |a| a.checked())
@@ -294,22 +313,13 @@ pub fn draw(f: &mut Frame, s: &State, r: Rect, cfg: &Config) {
     if s.detail
         && let Some(i) = s.finding
     {
-        let lines: Vec<Line> = detail_lines(s, i, cfg)
-            .iter()
-            .flat_map(|l| {
-                let indent = l.starts_with("  ");
-                wrap(l, w).into_iter().enumerate().map(move |(k, piece)| {
-                    if indent && k > 0 {
-                        format!("    {piece}")
-                    } else {
-                        piece
-                    }
-                })
-            })
-            .skip(s.detail_scroll)
-            .take(h)
+        let lines: Vec<Line> = detail_rows(s, i, w, cfg)
+            .into_iter()
             .map(Line::raw)
             .collect();
+        // Scrolled no further than its last screenful.
+        let first = s.detail_scroll.min(lines.len().saturating_sub(h));
+        let lines: Vec<Line> = lines.into_iter().skip(first).take(h).collect();
         f.render_widget(Paragraph::new(lines), inner);
         return;
     }

@@ -267,14 +267,16 @@ impl State {
             return;
         }
         for i in self.reports_after(forward) {
-            let has = self.entries[i].audit.as_ref().is_some_and(|a| {
+            let audit = self.entries[i].audit.as_ref();
+            let has = audit.is_some_and(|a| {
                 if warnings {
                     a.warnings() + a.unchecked() > 0
                 } else {
                     a.errors() > 0
                 }
             });
-            if has {
+            // Only a report whose findings name a cell to go to (not only a missing table).
+            if has && !cells(&ReportView::new(audit)).is_empty() {
                 self.open_entry(i);
                 let there = cells(&self.view);
                 if let Some(&p) = if forward { there.first() } else { there.last() } {

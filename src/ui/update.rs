@@ -568,7 +568,14 @@ fn scroll_raw(s: &mut State, d: isize) {
 /// Moves the findings cursor by `d` lines (or scrolls the detail).
 fn move_findings(s: &mut State, d: isize) {
     if s.detail {
-        s.detail_scroll = (s.detail_scroll as isize + d).max(0) as usize;
+        // No further than the detail's last screenful (its length as drawn with the default
+        // key names; a remapped key changes a hint's length by a few columns at most).
+        let w = super::layout::pane_inner(s, Pane::Findings).width as usize;
+        let rows = s.finding.map_or(0, |i| {
+            super::findings::detail_rows(s, i, w, &super::config::Config::default()).len()
+        });
+        let max = rows.saturating_sub(super::layout::findings_height_inner(s));
+        s.detail_scroll = ((s.detail_scroll as isize + d).max(0) as usize).min(max);
         return;
     }
     let n = s.finding_rows().len();
