@@ -15,6 +15,7 @@ pub mod layout;
 pub mod navigate;
 pub mod raw_text;
 pub mod report_view;
+pub mod review;
 pub mod state;
 pub mod status;
 pub mod table;
