@@ -631,3 +631,31 @@ fn html_pages_have_one_line_numbering() {
     let top = lines(&render(&app))[1].clone();
     assert!(top.contains("(七) 总计 | 45"), "{top}");
 }
+
+/// A popup over Chinese text never leaves half a wide character under its border: the
+/// character cut by the popup's left edge is blanked (a terminal would draw it over the border).
+#[test]
+fn popups_over_chinese_text_keep_their_borders_whole() {
+    use ratatui::layout::Rect;
+    use ratatui::widgets::{Block, Borders, Paragraph};
+    let mut t = Terminal::new(TestBackend::new(12, 3)).unwrap();
+    t.draw(|f| {
+        f.render_widget(Paragraph::new(vec!["中文中文中文".into(); 3]), f.area());
+        // Column 3 is the second half of the second character.
+        let r = Rect::new(3, 0, 6, 3);
+        gouji::ui::view::clear_popup(f, r);
+        f.render_widget(Block::default().borders(Borders::ALL), r);
+    })
+    .unwrap();
+    let b = t.backend().buffer().clone();
+    for y in 0..3 {
+        assert!(
+            unicode_width::UnicodeWidthStr::width(b[(2, y)].symbol()) <= 1,
+            "row {y}: {:?}",
+            lines(&b)[y as usize]
+        );
+        assert!(["┌", "│", "└"].contains(&b[(3, y)].symbol()));
+    }
+    // The character the right border covers leaves a blank, not half a glyph.
+    assert_eq!(lines(&b)[1], "中 │    │ 文");
+}
