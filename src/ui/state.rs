@@ -258,10 +258,15 @@ impl State {
     /// in (a crawl of `page.txt` files stays readable); a report given as a file keeps its
     /// file name.
     pub fn name_entries(&mut self, inputs: &[PathBuf]) {
+        // Each input asked once whether it is a folder (files given one by one are inputs too:
+        // ten thousand of them must not cost ten thousand stats per report).
+        let folders: Vec<&PathBuf> = inputs.iter().filter(|i| i.is_dir()).collect();
+        if folders.is_empty() {
+            return;
+        }
         for e in &mut self.entries {
-            if let Some(rel) = inputs
+            if let Some(rel) = folders
                 .iter()
-                .filter(|i| i.is_dir())
                 .find_map(|i| e.path.strip_prefix(i).ok())
                 .filter(|r| r.components().count() > 1)
             {
