@@ -18,10 +18,12 @@ use crate::report::CellRef;
 
 mod corrections;
 pub mod store;
+pub mod verdicts;
 mod write;
 
 pub use corrections::{Corrected, StaleCorrection, apply_corrections, cell_label};
 pub use store::AnnotationStore;
+pub use verdicts::{Judged, VerdictEntry, VerdictKind};
 
 pub const SCHEMA: u32 = 1;
 
@@ -83,6 +85,9 @@ pub struct Annotations {
     /// Sorted by (table, row, column) so two reviewers' files diff cleanly.
     #[serde(default, rename = "cell", skip_serializing_if = "Vec::is_empty")]
     pub cells: Vec<CellEntry>,
+    /// Verdicts on findings, sorted by (table, rule, cells).
+    #[serde(default, rename = "verdict", skip_serializing_if = "Vec::is_empty")]
+    pub verdicts: Vec<VerdictEntry>,
 }
 
 impl Annotations {
@@ -96,6 +101,7 @@ impl Annotations {
             note: String::new(),
             updated: String::new(),
             cells: Vec::new(),
+            verdicts: Vec::new(),
         }
     }
 
@@ -142,6 +148,19 @@ impl Annotations {
                 }
             }
             Op::ReportNote(n) => self.note = n.clone(),
+            Op::Verdict(v) => {
+                self.verdicts
+                    .retain(|old| !old.names(&v.rule, &v.table, &v.cells));
+                let mut v = (**v).clone();
+                v.time = time.into();
+                self.verdicts.push(v);
+                self.verdicts.sort_by(|a, b| {
+                    (&a.table, &a.rule, &a.cells).cmp(&(&b.table, &b.rule, &b.cells))
+                });
+            }
+            Op::ClearVerdict { rule, table, cells } => {
+                self.verdicts.retain(|old| !old.names(rule, table, cells));
+            }
             Op::SetStatus(s) => self.status = *s,
             Op::RestoreCell { cell, entry } => {
                 if let Some(i) = self.position(cell) {
@@ -215,14 +234,28 @@ pub enum Op {
         cell: CellRef,
         entry: Option<Box<CellEntry>>,
     },
+    /// A verdict on a finding, replacing any earlier one on the same rule and cells.
+    Verdict(Box<VerdictEntry>),
+    /// Withdraws the verdict on the finding named by (rule, table, cells).
+    ClearVerdict {
+        rule: String,
+        table: String,
+        cells: Vec<String>,
+    },
 }
 
-/// What one [`Op`] changes: one cell's entry, the report's status, or the report's note.
+/// What one [`Op`] changes: one cell's entry, the report's status, the report's note, or the
+/// verdict on one finding (rule, table, cells).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Field {
     Cell(CellRef),
     Status,
     ReportNote,
+    Verdict {
+        rule: String,
+        table: String,
+        cells: Vec<String>,
+    },
 }
 
 impl Op {
@@ -234,6 +267,16 @@ impl Op {
             | Op::RestoreCell { cell, .. } => Field::Cell(cell.clone()),
             Op::ReportNote(_) => Field::ReportNote,
             Op::SetStatus(_) => Field::Status,
+            Op::Verdict(v) => Field::Verdict {
+                rule: v.rule.clone(),
+                table: v.table.clone(),
+                cells: v.cells.clone(),
+            },
+            Op::ClearVerdict { rule, table, cells } => Field::Verdict {
+                rule: rule.clone(),
+                table: table.clone(),
+                cells: cells.clone(),
+            },
         }
     }
 }
@@ -258,6 +301,13 @@ impl Field {
             },
             Field::Status => format!("{:?}", a.status).to_lowercase(),
             Field::ReportNote => format!("note {:?}", a.note),
+            Field::Verdict { rule, table, cells } => {
+                match a.verdicts.iter().find(|v| v.names(rule, table, cells)) {
+                    None => "no verdict".into(),
+                    Some(v) if v.reason.is_empty() => v.verdict.as_str().into(),
+                    Some(v) => format!("{} ({:?})", v.verdict.as_str(), v.reason),
+                }
+            }
         }
     }
 
@@ -270,6 +320,16 @@ impl Field {
             },
             Field::Status => Op::SetStatus(a.status),
             Field::ReportNote => Op::ReportNote(a.note.clone()),
+            Field::Verdict { rule, table, cells } => {
+                match a.verdicts.iter().find(|v| v.names(rule, table, cells)) {
+                    Some(v) => Op::Verdict(Box::new(v.clone())),
+                    None => Op::ClearVerdict {
+                        rule: rule.clone(),
+                        table: table.clone(),
+                        cells: cells.clone(),
+                    },
+                }
+            }
         }
     }
 
@@ -278,6 +338,9 @@ impl Field {
             Field::Cell(c) => format!("cell {} {} / {}", c.table, c.row, c.column),
             Field::Status => "the report's status".into(),
             Field::ReportNote => "the report's note".into(),
+            Field::Verdict { rule, cells, .. } => {
+                format!("the verdict on {rule} ({})", cells.join(", "))
+            }
         }
     }
 }

@@ -8,8 +8,8 @@ use encoding_rs::Encoding;
 use std::collections::BTreeMap;
 
 use crate::annotations::{
-    AnnotationStatus, AnnotationStore, Loaded, StaleCorrection, apply_corrections, content_hash,
-    from_read,
+    AnnotationStatus, AnnotationStore, Judged, Loaded, StaleCorrection, apply_corrections,
+    content_hash, from_read, verdicts::judge,
 };
 use crate::checker::{Finding, check};
 use crate::decode::decode_owned;
@@ -67,6 +67,8 @@ pub struct Audit {
     /// replaced, at which offsets).
     pub read_warnings: Vec<String>,
     pub findings: Vec<Finding>,
+    /// The reviewer's verdict standing on each finding (index-aligned with `findings`).
+    pub verdicts: Vec<Option<Judged>>,
     pub error: Option<String>,
 }
 
@@ -88,6 +90,7 @@ impl Audit {
             notes: Vec::new(),
             read_warnings: Vec::new(),
             findings: Vec::new(),
+            verdicts: Vec::new(),
             error: Some(error),
         }
     }
@@ -104,25 +107,45 @@ impl Audit {
             .is_some_and(|l| l.disk.is_some() && l.annotations.report_hash != self.hash)
     }
 
+    /// The verdict standing on finding `i`, if any.
+    pub fn verdict(&self, i: usize) -> Option<&Judged> {
+        self.verdicts.get(i).and_then(Option::as_ref)
+    }
+
+    /// True when finding `i` was dismissed by a verdict that still applies.
+    pub fn dismissed_at(&self, i: usize) -> bool {
+        self.verdict(i).is_some_and(Judged::dismissed)
+    }
+
+    /// Findings of `severity` that no standing verdict dismissed.
+    fn open_count(&self, severity: crate::checker::Severity) -> usize {
+        self.findings
+            .iter()
+            .enumerate()
+            .filter(|(i, f)| f.severity == severity && !self.dismissed_at(*i))
+            .count()
+    }
+
+    /// Error findings, leaving out dismissed ones.
     pub fn errors(&self) -> usize {
-        self.findings
-            .iter()
-            .filter(|f| f.severity == crate::checker::Severity::Error)
-            .count()
+        self.open_count(crate::checker::Severity::Error)
     }
 
-    /// Relations that could not be evaluated because some of their cells could not be read.
+    /// Relations that could not be evaluated because some of their cells could not be read
+    /// (dismissed ones left out).
     pub fn unchecked(&self) -> usize {
-        self.findings
-            .iter()
-            .filter(|f| f.severity == crate::checker::Severity::Unchecked)
-            .count()
+        self.open_count(crate::checker::Severity::Unchecked)
     }
 
+    /// Warnings, leaving out dismissed ones.
     pub fn warnings(&self) -> usize {
-        self.findings
-            .iter()
-            .filter(|f| f.severity == crate::checker::Severity::Warning)
+        self.open_count(crate::checker::Severity::Warning)
+    }
+
+    /// Findings a standing verdict dismissed.
+    pub fn dismissed(&self) -> usize {
+        (0..self.findings.len())
+            .filter(|&i| self.dismissed_at(i))
             .count()
     }
 
@@ -404,6 +427,10 @@ pub fn recheck(audit: &mut Audit, templates: &Templates) {
     audit.findings = template
         .map(|t| check(checked, t, &audit.notes))
         .unwrap_or_default();
+    audit.verdicts = match &audit.annotations {
+        Some(l) => judge(&audit.findings, checked, &l.annotations, template),
+        None => vec![None; audit.findings.len()],
+    };
     audit.error = if report.tables.iter().any(|t| t.found()) {
         None
     } else {

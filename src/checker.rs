@@ -117,7 +117,7 @@ pub fn check(report: &Report, template: &Template, notes: &[ParseNote]) -> Vec<F
     suggest(&mut findings, report);
     structure_checks(report, template, notes, &found_tables, &mut findings);
     cell_checks(report, template, &mut findings);
-    active_plausibility(report, &mut findings);
+    active_plausibility(report, template, &mut findings);
     // Errors first, then unchecked relations, then warnings, each group in the order found
     // (a stable sort on the severity alone).
     findings.sort_by_key(|f| f.severity);
@@ -504,11 +504,7 @@ fn structure_checks(
             out.push(Finding::warning(
                 "missing_table",
                 key,
-                format!(
-                    "table {} ({}) was not found in the report",
-                    key.as_str(),
-                    key.title()
-                ),
+                format!("table {} was not found in the report", key.title()),
             ));
             continue;
         }
@@ -531,9 +527,8 @@ fn structure_checks(
                     "missing_row",
                     key,
                     format!(
-                        "row {} ({}) was not found",
-                        row.key,
-                        rs.map_or("", |r| r.short.as_str())
+                        "row {} was not found",
+                        rs.map_or(row.key, |r| r.short.as_str())
                     ),
                 );
                 f.cells = row.columns.iter().map(|c| (row.key, *c)).collect();
@@ -543,51 +538,46 @@ fn structure_checks(
         }
     }
     for n in notes {
+        // The row by its short Chinese name, as the reviewer reads it.
+        let row = template
+            .table(n.table)
+            .row(n.row)
+            .map_or(n.row, |r| r.short.as_str());
         let (rule, what) = match &n.kind {
             NoteKind::CellCount { found, expected } if found < expected => (
                 "cell_count",
                 format!(
-                    "row {} has {found} of the {expected} cells the template expects; the rest are left empty",
-                    n.row
+                    "{row} has {found} of the {expected} cells the template expects; the rest are left empty"
                 ),
             ),
             NoteKind::CellCount { found, expected } => (
                 "cell_count",
                 format!(
-                    "row {} has {found} cells where the template expects {expected}; the extra ones are ignored",
-                    n.row
+                    "{row} has {found} cells where the template expects {expected}; the extra ones are ignored"
                 ),
             ),
             NoteKind::Inferred { runs } => (
                 "inferred_split",
                 format!(
-                    "row {}: cells split by arithmetic from digits printed without separators ({runs}); check them against the source",
-                    n.row
+                    "{row}: cells split by arithmetic from digits printed without separators ({runs}); check them against the source"
                 ),
             ),
             NoteKind::TableInferred { runs } => (
                 "inferred_split",
                 format!(
-                    "row {}: cells split from digits printed without separators ({runs}); the row's own arithmetic allows several cuts, the table's column relations only this one; check them against the source",
-                    n.row
+                    "{row}: cells split from digits printed without separators ({runs}); the row's own arithmetic allows several cuts, the table's column relations only this one; check them against the source"
                 ),
             ),
             NoteKind::Placed => (
                 "placed_by_position",
                 format!(
-                    "row {} ({}): its label stands apart from its cells; the cells printed between the rows around it were placed here by position; check them against the source",
-                    n.row,
-                    template
-                        .table(n.table)
-                        .row(n.row)
-                        .map_or("", |r| r.short.as_str()),
+                    "{row}: its label stands apart from its cells; the cells printed between the rows around it were placed here by position; check them against the source"
                 ),
             ),
             NoteKind::Forced { runs } => (
                 "forced_split",
                 format!(
-                    "row {}: digits printed without separators ({runs}) have only one cut into its cells (it does not add up); read as printed, check them against the source",
-                    n.row
+                    "{row}: digits printed without separators ({runs}) have only one cut into its cells (it does not add up); read as printed, check them against the source"
                 ),
             ),
             NoteKind::Unsplit {
@@ -597,8 +587,7 @@ fn structure_checks(
             } => (
                 "unsplit_digits",
                 format!(
-                    "row {}: digits printed without separators ({runs}) can be cut into its cells in too many ways to try them all; cells left unread",
-                    n.row
+                    "{row}: digits printed without separators ({runs}) can be cut into its cells in too many ways to try them all; cells left unread"
                 ),
             ),
             NoteKind::Unsplit {
@@ -606,26 +595,19 @@ fn structure_checks(
             } => (
                 "unsplit_digits",
                 format!(
-                    "row {}: digits printed without separators ({runs}) cannot be split into its cells consistently; cells left unread",
-                    n.row
+                    "{row}: digits printed without separators ({runs}) cannot be split into its cells consistently; cells left unread"
                 ),
             ),
             NoteKind::Unsplit { runs, .. } => (
                 "unsplit_digits",
                 format!(
-                    "row {}: digits printed without separators ({runs}) can be split into its cells in more than one way that adds up; the cells those readings disagree on are left unread",
-                    n.row
+                    "{row}: digits printed without separators ({runs}) can be split into its cells in more than one way that adds up; the cells those readings disagree on are left unread"
                 ),
             ),
             NoteKind::GappedLabel { label } => (
                 "gapped_label",
                 format!(
-                    "row {} ({}): label printed as “{}”, the template's is “{label}” (characters lost in extraction); check the row's {} cells against the source",
-                    n.row,
-                    template
-                        .table(n.table)
-                        .row(n.row)
-                        .map_or("", |r| r.short.as_str()),
+                    "{row}: label printed as “{}”, the template's is “{label}” (characters lost in extraction); check the row's {} cells against the source",
                     report.text.get(n.span.clone()).unwrap_or_default(),
                     report
                         .table(n.table)
@@ -703,7 +685,10 @@ fn cell_checks(report: &Report, template: &Template, out: &mut Vec<Finding>) {
                         "non_numeric",
                         table.key,
                         format!(
-                            "{short}/{col}: {:?} is not a number; counted as 0",
+                            "{short} / {}: {:?} is not a number; counted as 0",
+                            spec.column(col)
+                                .and_then(|c| c.labels.first())
+                                .map_or(*col, String::as_str),
                             cell.raw
                         ),
                     );
@@ -717,11 +702,13 @@ fn cell_checks(report: &Report, template: &Template, out: &mut Vec<Finding>) {
 }
 
 /// Table 二 has no identity, but some combinations cannot be true.
-fn active_plausibility(report: &Report, out: &mut Vec<Finding>) {
+fn active_plausibility(report: &Report, template: &Template, out: &mut Vec<Finding>) {
     let Some(table) = report.table(TableKey::Active) else {
         return;
     };
+    let spec = template.table(TableKey::Active);
     for row in table.rows.iter().filter(|r| r.found()) {
+        let name = short_name(spec, row);
         let v = |c: Key| {
             row.cell(c)
                 .filter(|c| c.value.is_number())
@@ -740,7 +727,7 @@ fn active_plausibility(report: &Report, out: &mut Vec<Finding>) {
                 &["total_published", "new_published"],
                 format!(
                     "{}: 对外公开总数量 {} is less than 本年新公开数量 {}",
-                    row.key,
+                    name,
                     format_num(total),
                     format_num(new)
                 ),
@@ -753,7 +740,7 @@ fn active_plausibility(report: &Report, out: &mut Vec<Finding>) {
                 &["previous_count", "change"],
                 format!(
                     "{}: 上一年项目数量 {} + 本年增/减 {} is negative",
-                    row.key,
+                    name,
                     format_num(prev),
                     format_num(change)
                 ),
@@ -766,7 +753,7 @@ fn active_plausibility(report: &Report, out: &mut Vec<Finding>) {
                 &["purchase_count", "purchase_amount"],
                 format!(
                     "{}: 采购项目数量 {} but 采购总金额 {}",
-                    row.key,
+                    name,
                     format_num(count),
                     format_num(amount)
                 ),

@@ -204,7 +204,7 @@ fn check(args: CheckArgs) -> anyhow::Result<i32> {
                         true,
                     ),
                 };
-                let body = render(&audit, &shown, args.format, args.errors_only);
+                let body = render(&audit, &shown, args.format, args.errors_only, &templates);
                 let notes = render_notes(&audit, &shown, args.format);
                 let mut fcsv = String::new();
                 if findings_out.is_some() {
@@ -340,7 +340,14 @@ impl Totals {
 }
 
 /// Renders one audited file in the chosen format.
-pub fn render(a: &Audit, shown: &str, format: Format, errors_only: bool) -> String {
+/// `templates` name the cells in text output by their labels.
+pub fn render(
+    a: &Audit,
+    shown: &str,
+    format: Format,
+    errors_only: bool,
+    templates: &Templates,
+) -> String {
     match format {
         Format::Json => audit_json_line(a, shown),
         Format::Csv => {
@@ -348,7 +355,7 @@ pub fn render(a: &Audit, shown: &str, format: Format, errors_only: bool) -> Stri
             cells_csv(a, shown, &mut s);
             s
         }
-        Format::Text => render_text(a, shown, errors_only),
+        Format::Text => render_text(a, shown, errors_only, templates),
     }
 }
 
@@ -384,7 +391,7 @@ pub fn render_notes(a: &Audit, shown: &str, format: Format) -> String {
     s
 }
 
-fn render_text(a: &Audit, shown: &str, errors_only: bool) -> String {
+fn render_text(a: &Audit, shown: &str, errors_only: bool, templates: &Templates) -> String {
     let shown = visible(shown);
     let shown = shown.as_ref();
     let mut s = String::new();
@@ -401,8 +408,11 @@ fn render_text(a: &Audit, shown: &str, errors_only: bool) -> String {
         ));
     }
     let report = a.checked();
-    for f in &a.findings {
-        if errors_only && f.severity != Severity::Error {
+    let template = templates.for_id(report.and_then(|r| r.template.as_deref()));
+    for (i, f) in a.findings.iter().enumerate() {
+        let verdict = a.verdict(i);
+        if errors_only && (f.severity != Severity::Error || verdict.is_some_and(|v| v.dismissed()))
+        {
             continue;
         }
         let pos = match (report, &f.span) {
@@ -412,11 +422,12 @@ fn render_text(a: &Audit, shown: &str, errors_only: bool) -> String {
             }
             _ => shown.to_string(),
         };
+        let mark = verdict.map_or(String::new(), |v| format!(" [{}]", v.describe()));
         s.push_str(&format!(
-            "{pos}: {}[{}]: {}: {}\n",
+            "{pos}: {}[{}]{mark}: {}: {}\n",
             f.severity.as_str(),
             f.rule,
-            f.table.as_str(),
+            f.table.title(),
             f.message
         ));
         if f.severity == Severity::Error
@@ -442,10 +453,12 @@ fn render_text(a: &Audit, shown: &str, errors_only: bool) -> String {
                     format!(" (line {l}:{col})")
                 })
                 .unwrap_or_default();
+            let label = crate::annotations::cell_label(
+                template,
+                &crate::report::CellRef::new(f.table, sg.row, sg.column),
+            );
             s.push_str(&format!(
-                "    suggestion: {}/{} should probably be {}{at}: that one value satisfies {}\n",
-                sg.row,
-                sg.column,
+                "    suggestion: {label} should probably be {}{at}: that one value satisfies {}\n",
                 crate::text::format_num(sg.value),
                 sg.resolves.join(" and ")
             ));

@@ -88,12 +88,12 @@ impl Serialize for Num {
     }
 }
 
-struct FindingJ<'a>(&'a Finding);
+struct FindingJ<'a>(&'a Finding, Option<&'a crate::annotations::Judged>);
 
 impl Serialize for FindingJ<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let f = self.0;
-        let mut m = s.serialize_map(Some(10))?;
+        let mut m = s.serialize_map(Some(11))?;
         m.serialize_entry("rule", &f.rule)?;
         m.serialize_entry("severity", f.severity.as_str())?;
         m.serialize_entry("table", f.table.as_str())?;
@@ -105,6 +105,21 @@ impl Serialize for FindingJ<'_> {
         m.serialize_entry("found", &Num(f.found))?;
         m.serialize_entry("message", &f.message)?;
         m.serialize_entry("suggestion", &f.suggestion.as_ref().map(SuggestionJ))?;
+        m.serialize_entry("verdict", &self.1.map(VerdictJ))?;
+        m.end()
+    }
+}
+
+/// A reviewer's verdict on a finding: `{"verdict": "confirmed"|"dismissed", "reason": str,
+/// "lapsed": str|null}` (`lapsed` says why a verdict no longer applies).
+struct VerdictJ<'a>(&'a crate::annotations::Judged);
+
+impl Serialize for VerdictJ<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(3))?;
+        m.serialize_entry("verdict", self.0.verdict.as_str())?;
+        m.serialize_entry("reason", &self.0.reason)?;
+        m.serialize_entry("lapsed", &self.0.lapsed)?;
         m.end()
     }
 }
@@ -160,7 +175,13 @@ impl Serialize for AuditJson<'_> {
             },
         )?;
         m.serialize_entry("review", &RowsJ(table(TableKey::Review), true))?;
-        let findings: Vec<FindingJ> = self.audit.findings.iter().map(FindingJ).collect();
+        let findings: Vec<FindingJ> = self
+            .audit
+            .findings
+            .iter()
+            .enumerate()
+            .map(|(i, f)| FindingJ(f, self.audit.verdict(i)))
+            .collect();
         m.serialize_entry("findings", &findings)?;
         m.serialize_entry("error", &self.audit.error)?;
         let stale: Vec<StaleJ> = self.audit.stale.iter().map(StaleJ).collect();
@@ -230,7 +251,7 @@ impl Serialize for Apps<'_> {
 
 /// The JSON object for one finding.
 pub fn finding_json(f: &Finding) -> Json {
-    serde_json::to_value(FindingJ(f)).unwrap_or(Json::Null)
+    serde_json::to_value(FindingJ(f, None)).unwrap_or(Json::Null)
 }
 
 /// The JSON object for one audited file (the README's schema).

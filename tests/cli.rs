@@ -89,6 +89,7 @@ fn json_lines_follow_the_schema() {
         (serde_json::json!(43), serde_json::json!(44))
     );
     assert_eq!(err["suggestion"]["value"], 44);
+    assert_eq!(err["verdict"], serde_json::Value::Null);
     assert_eq!(
         lines[1]["active"]["rows"]["licensing"][1],
         "[bookmark: _GoBack]－"
@@ -101,11 +102,11 @@ fn text_output_reads_like_a_compiler() {
     let (code, out, _) = run(&["check", "--errors-only", samples().to_str().unwrap()]);
     assert_eq!(code, 1);
     assert!(
-        out.contains("000_baa44959fd9d628f.txt:342:2: error[results_sum]: applications: 自然人"),
+        out.contains("000_baa44959fd9d628f.txt:342:2: error[results_sum]: 收到和处理政府信息公开申请情况: 自然人"),
         "{out}"
     );
     assert!(
-        out.contains("suggestion: total/natural should probably be 44"),
+        out.contains("suggestion: (七)总计 / 自然人 should probably be 44"),
         "{out}"
     );
     assert!(!out.contains("warning["), "{out}");
@@ -138,12 +139,12 @@ fn html_pages_are_checked_and_positions_name_the_page() {
     let col = broken[..at].rsplit('\n').next().unwrap().chars().count() + 1;
     assert!(
         out.contains(&format!(
-            "page.html:{line}:{col}: error[results_sum]: applications: 自然人"
+            "page.html:{line}:{col}: error[results_sum]: 收到和处理政府信息公开申请情况: 自然人"
         )),
         "{out}"
     );
     assert!(
-        out.contains("suggestion: total/natural should probably be 44"),
+        out.contains("suggestion: (七)总计 / 自然人 should probably be 44"),
         "{out}"
     );
     assert!(
@@ -223,7 +224,7 @@ fn bad_input_is_named_and_other_files_still_checked() {
         "{out}"
     );
     assert!(
-        out.contains("prose.txt: warning[missing_table]: applications"),
+        out.contains("prose.txt: warning[missing_table]: 收到和处理政府信息公开申请情况"),
         "{out}"
     );
     assert!(out.contains("checked 4 report(s): 0 with errors"), "{out}");
@@ -481,7 +482,7 @@ fn a_long_digit_run_is_named_and_does_not_stall_the_batch() {
     assert_eq!(code, 2, "{out}");
     assert!(
         out.contains(&format!(
-            "web.txt:2:1: warning[unsplit_digits]: applications: row new: digits printed without \
+            "web.txt:2:1: warning[unsplit_digits]: 收到和处理政府信息公开申请情况: 新收: digits printed without \
              separators ({digits}) can be cut into its cells in too many ways to try them all; \
              cells left unread"
         )),
@@ -489,7 +490,7 @@ fn a_long_digit_run_is_named_and_does_not_stall_the_batch() {
     );
     assert!(
         out.contains(&format!(
-            "warning[unsplit_digits]: review: row reconsideration: digits printed without \
+            "warning[unsplit_digits]: 政府信息公开行政复议、行政诉讼情况: 行政复议: digits printed without \
              separators ({}) cannot be split into its cells consistently; cells left unread",
             "2".repeat(40)
         )),
@@ -514,7 +515,7 @@ fn a_report_piped_to_standard_input() {
     let out = String::from_utf8(out.stdout).unwrap();
     assert!(
         out.starts_with(
-            "<stdin>:342:2: error[balance]: applications: 自然人: 总计 + 结转下年 is 43"
+            "<stdin>:342:2: error[balance]: 收到和处理政府信息公开申请情况: 自然人: 总计 + 结转下年 is 43"
         ),
         "{out}"
     );
@@ -864,4 +865,87 @@ fn odd_but_ordinary_files_are_read_or_named_never_hang() {
         by("nested.html")["error"].is_string(),
         "no report in it, said"
     );
+}
+
+/// Verdicts saved by the workbench: `gouji check` marks them in text and JSON, leaves
+/// dismissed errors out of `--errors-only` and of the exit status, and names a lapsed one.
+#[test]
+fn verdicts_are_shown_and_dismissed_errors_left_out() {
+    use gouji::annotations::{Annotations, Op, VerdictEntry, VerdictKind};
+    use gouji::audit::{ReadOptions, audit_file};
+    use gouji::template::Templates;
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("000_baa44959fd9d628f.txt");
+    std::fs::copy(samples().join("000_baa44959fd9d628f.txt"), &report).unwrap();
+    let templates = Templates::embedded().unwrap();
+    let audit = audit_file(&report, &templates, &ReadOptions::default());
+    let parsed = audit.report.as_ref().unwrap();
+    let mut a = Annotations::new("000_baa44959fd9d628f.txt", &audit.hash);
+    // Dismiss every error, confirm the first warning.
+    for f in audit
+        .findings
+        .iter()
+        .filter(|f| f.rule == "balance" || f.rule == "results_sum")
+    {
+        let v = VerdictEntry::new(f, parsed, VerdictKind::Dismissed, "原表如此");
+        a.apply(&Op::Verdict(Box::new(v)), "2026-12-01T10:00:00Z", "李审");
+    }
+    let w = audit
+        .findings
+        .iter()
+        .find(|f| f.rule == "blank_cells")
+        .unwrap();
+    let v = VerdictEntry::new(w, parsed, VerdictKind::Confirmed, "");
+    a.apply(&Op::Verdict(Box::new(v)), "2026-12-01T10:00:00Z", "李审");
+    let ann = dir.path().join("000_baa44959fd9d628f.txt.gouji.toml");
+    std::fs::write(&ann, a.to_toml()).unwrap();
+    assert!(
+        a.to_toml().contains("[[verdict]]\nrule = \"balance\""),
+        "{}",
+        a.to_toml()
+    );
+
+    let (code, out, _) = run(&["check", "--errors-only", report.to_str().unwrap()]);
+    assert_eq!(code, 0, "every error dismissed: {out}");
+    assert!(!out.contains("error[balance]"), "{out}");
+    let (_, out, _) = run(&["check", report.to_str().unwrap()]);
+    assert!(
+        out.contains("error[balance] [dismissed: 原表如此]: "),
+        "text marker: {out}"
+    );
+    assert!(out.contains("warning[blank_cells] [confirmed]: "), "{out}");
+    assert!(out.contains("with errors (0 error(s))"), "{out}");
+    let (_, out, _) = run(&["check", "--format", "json", report.to_str().unwrap()]);
+    let v: serde_json::Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
+    let f = &v["findings"][0];
+    assert_eq!(f["verdict"]["verdict"], "dismissed");
+    assert_eq!(f["verdict"]["reason"], "原表如此");
+    assert_eq!(f["verdict"]["lapsed"], serde_json::Value::Null);
+
+    // A correction changes the numbers: the dismissals of the relations it touches lapse.
+    let mut a2 = a.clone();
+    a2.apply(
+        &Op::Correct {
+            cell: gouji::report::CellRef::new(
+                gouji::template::TableKey::Applications,
+                "new",
+                "natural",
+            ),
+            parsed: "44".into(),
+            value: "45".into(),
+        },
+        "2026-12-01T10:01:00Z",
+        "李审",
+    );
+    std::fs::write(&ann, a2.to_toml()).unwrap();
+    let (code, out, _) = run(&["check", "--errors-only", report.to_str().unwrap()]);
+    assert_eq!(
+        code, 1,
+        "a lapsed dismissal no longer hides the error: {out}"
+    );
+    assert!(
+        out.contains("[dismissal lapsed: the numbers changed since it was given ("),
+        "{out}"
+    );
+    assert!(out.contains("was 44, now 45"), "{out}");
 }

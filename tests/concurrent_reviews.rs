@@ -382,11 +382,14 @@ fn a_report_edited_or_deleted_on_disk_while_open_is_noticed() {
 }
 
 #[test]
-fn ctrl_c_quits_like_q_even_while_editing() {
+fn ctrl_c_cancels_an_edit_then_quits_like_q() {
     let dir = folder();
     let mut a = app(dir.path());
     keys(&mut a, "\t\te4");
     assert!(a.state.editor.is_some());
+    // The value typed is not a saved change: Ctrl-C drops it first, as Esc would.
+    assert!(a.key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)));
+    assert!(a.state.editor.is_none());
     assert!(!a.key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)));
 }
 

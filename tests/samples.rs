@@ -529,7 +529,7 @@ fn pdf_text_with_cells_beside_wrapped_labels() {
     let f = &a.findings[0];
     assert_eq!(
         f.message,
-        "row withheld.law_prohibited (不予公开・法规禁止): label printed as “2.其他法律行政止公开”, \
+        "不予公开・法规禁止: label printed as “2.其他法律行政止公开”, \
          the template's is “2.其他法律行政法规禁止公开” (characters lost in extraction); check the \
          row's 7 cells against the source"
     );
@@ -884,12 +884,12 @@ fn markdown_pipe_table_cut_across_pages() {
     assert_eq!(
         found,
         vec![
-            "row rules has 2 of the 3 cells the template expects; the rest are left empty",
-            "row normative_docs has 2 of the 3 cells the template expects; the rest are left empty",
-            "row not_processed.confirm (不予处理・确认或重新出具): its label stands apart from its \
+            "规章 has 2 of the 3 cells the template expects; the rest are left empty",
+            "行政规范性文件 has 2 of the 3 cells the template expects; the rest are left empty",
+            "不予处理・确认或重新出具: its label stands apart from its \
              cells; the cells printed between the rows around it were placed here by position; \
              check them against the source",
-            "row other.overdue_correction (其他・逾期不补正): its label stands apart from its cells; \
+            "其他・逾期不补正: its label stands apart from its cells; \
              the cells printed between the rows around it were placed here by position; check \
              them against the source",
         ]

@@ -70,7 +70,7 @@ impl Session {
         };
         wait_until(
             "started",
-            || s.screen().contains("Findings:"),
+            || s.screen().contains("Findings 问题"),
             || s.screen(),
         );
         s

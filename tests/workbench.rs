@@ -121,8 +121,9 @@ fn wide_screen_shows_three_panes_and_the_mismatch_in_red() {
     );
     assert!(
         text.iter()
-            .any(|l| l.contains("Findings: 4 error(s), 0 unchecked, 24 warning(s)"))
+            .any(|l| l.contains("│4 errors, 24 warnings   n/N: next error"))
     );
+    assert!(text.iter().any(|l| l.contains("Findings 问题")));
     // The raw pane opens on line 342, where （七）总计's 自然人 cell stands, marked as an error line.
     let raw = text
         .iter()
@@ -151,9 +152,8 @@ fn wide_screen_shows_three_panes_and_the_mismatch_in_red() {
     assert!(b[(rx, raw as u16)].modifier.contains(Modifier::REVERSED));
     // Status line names the cell in full.
     assert!(
-        text[44].starts_with("(七)总计 / 自然人 = 43  [line 342:2]")
-            || text[44].contains("文峰区人民政府"),
-        "{}",
+        text[44].starts_with("4 errors, 24 warnings | 文峰区人民政府"),
+        "counts first: {}",
         text[44]
     );
 }
@@ -216,7 +216,11 @@ fn correcting_the_totals_fixes_000_and_is_saved_as_toml() {
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.state.audit().unwrap().errors(), 0);
     let b = render(&app);
-    assert!(lines(&b).iter().any(|l| l.contains("Findings: 0 error(s)")));
+    assert!(
+        lines(&b)
+            .iter()
+            .any(|l| l.contains("│0 errors, 24 warnings"))
+    );
     assert!(lines(&b)[1].contains("E0 W24 C2"), "{}", lines(&b)[1]);
 
     let toml_path = dir.path().join(format!("{S000}.gouji.toml"));
@@ -247,7 +251,9 @@ fn correcting_the_totals_fixes_000_and_is_saved_as_toml() {
     // The status line shows the parsed original of the corrected cell.
     let status = lines(&render(&app))[44].clone();
     assert!(
-        status.starts_with("saved | (七)总计 / 总计 = 44  (corrected; parsed: 43)"),
+        status.starts_with(
+            "0 errors, 24 warnings | saved | (七)总计 / 总计 = 44  (corrected; parsed: 43)"
+        ),
         "{status}"
     );
 
@@ -311,16 +317,34 @@ fn revert_undo_redo_status_and_notes() {
 fn findings_cross_reports_filters_and_search() {
     let dir = samples_copy();
     let mut app = app(dir.path(), (160, 45));
-    let n000 = app.state.findings().len();
-    for _ in 0..n000 {
-        key(&mut app, KeyCode::Char('n'));
+    // n steps through 000's two open error cells; no other report has errors: round again.
+    let cell = |app: &App| {
+        let c = app.state.selected_cell().unwrap();
+        (c.row, c.column)
+    };
+    assert_eq!(cell(&app), ("total".into(), "natural".into()));
+    key(&mut app, KeyCode::Char('n'));
+    assert_eq!(cell(&app), ("total".into(), "total".into()));
+    key(&mut app, KeyCode::Char('n'));
+    assert_eq!(cell(&app), ("total".into(), "natural".into()));
+    assert!(
+        app.state.status.contains("back to the first"),
+        "{}",
+        app.state.status
+    );
+    // w steps through warnings and crosses into 001, whose one warning is on 行政许可.
+    for _ in 0..30 {
+        key(&mut app, KeyCode::Char('w'));
+        if app.state.open != 0 {
+            break;
+        }
     }
     assert_eq!(
         app.state.entries[app.state.open].name, "001_4c36db1c4b6f0da5.txt",
-        "n crosses into the next report"
+        "w crosses into the next report"
     );
     assert_eq!(app.state.selected_cell().unwrap().row, "licensing");
-    key(&mut app, KeyCode::Char('N'));
+    key(&mut app, KeyCode::Char('W'));
     assert_eq!(app.state.entries[app.state.open].name, S000);
     key(&mut app, KeyCode::Char('F'));
     assert_eq!(app.state.filter, Filter::Errors);
@@ -345,7 +369,7 @@ fn findings_cross_reports_filters_and_search() {
     assert_eq!(app.state.open, 1, "still the same report");
     let text = lines(&render(&app));
     assert!(
-        text[44].starts_with(&format!("match 2 of {expected}")),
+        text[44].contains(&format!("| match 2 of {expected}")),
         "{}",
         text[44]
     );
@@ -406,8 +430,8 @@ fn help_is_drawn_from_the_live_keymap() {
     let mut app = app_with(dir.path(), config, (160, 45));
     key(&mut app, KeyCode::Char('?'));
     let text = lines(&render(&app)).join("\n");
-    assert!(text.contains("Ctrl-q        quit"), "{text}");
-    assert!(text.contains("e             correct the cell"), "{text}");
+    assert!(text.contains("Ctrl-q          quit"), "{text}");
+    assert!(text.contains("e               correct the cell"), "{text}");
     key(&mut app, KeyCode::Char('q'));
     assert!(app.state.help, "q is unbound now: help stays open");
     key(&mut app, KeyCode::Char('?'));
@@ -462,7 +486,7 @@ fn the_real_binary_in_a_terminal() {
         }
         panic!("screen never showed {what:?}:\n{}", capture());
     };
-    wait_for("Findings: 4 error(s)");
+    wait_for("│4 errors, 24 warnings");
     for k in ["Tab", "Tab", "e", "4", "4", "Enter"] {
         tmux(&["send-keys", "-t", &session, k]);
     }
@@ -472,8 +496,18 @@ fn the_real_binary_in_a_terminal() {
     for k in ["e", "4", "4", "Enter"] {
         tmux(&["send-keys", "-t", &session, k]);
     }
-    wait_for("Findings: 0 error(s)");
-    tmux(&["send-keys", "-t", &session, "q"]);
+    wait_for("│0 errors, 24 warnings");
+    // One dismissal: in the findings pane, open the blank-cells fold and dismiss its first
+    // warning with a reason.
+    tmux(&["send-keys", "-t", &session, "Tab"]);
+    for k in ["Enter", "j", "d"] {
+        tmux(&["send-keys", "-t", &session, k]);
+    }
+    wait_for("Dismiss, reason (optional)");
+    tmux(&["send-keys", "-t", &session, "-l", "原表如此"]);
+    tmux(&["send-keys", "-t", &session, "Enter"]);
+    wait_for("0 errors, 23 warnings, 1 dismissed");
+    tmux(&["send-keys", "-t", &session, "C-c"]);
     let done = home.path().join("done");
     for _ in 0..100 {
         if done.exists() {
@@ -487,6 +521,10 @@ fn the_real_binary_in_a_terminal() {
     let toml = std::fs::read_to_string(dir.path().join(format!("{S000}.gouji.toml"))).unwrap();
     assert!(toml.contains("corrected = \"44\""), "{toml}");
     assert_eq!(toml.matches("corrected = \"44\"").count(), 2);
+    assert!(
+        toml.contains("verdict = \"dismissed\"\nreason = \"原表如此\""),
+        "{toml}"
+    );
 }
 
 #[test]
@@ -542,9 +580,10 @@ fn clicking_a_finding_selects_its_cells() {
     let text = lines(&render(&app));
     let y = text
         .iter()
-        .position(|l| l.contains("E results_sum: total/total"))
+        .position(|l| l.contains("│E [(七)总计 / 总计 -> 44] 总计: 总计 is 43, but the result"))
         .unwrap() as u16;
     app.handle(gouji::ui::state::Msg::Click(120, y));
+    assert_eq!(app.state.focus, Pane::Findings);
     assert_eq!(app.state.finding, Some(3));
     let sel = app.state.selected_cell().unwrap();
     assert_eq!((sel.row.as_str(), sel.column.as_str()), ("total", "total"));
@@ -599,7 +638,7 @@ fn a_notice_stays_on_the_status_line_until_the_first_key() {
     app.state.notice = Some("folder not listed: /x/up: a symbolic link".into());
     let last = |app: &App| lines(&render(app)).last().cloned().unwrap();
     assert!(
-        last(&app).starts_with("folder not listed: /x/up: a symbolic link"),
+        last(&app).starts_with("4 errors, 24 warnings | folder not listed: /x/up: a symbolic link"),
         "{}",
         last(&app)
     );
@@ -719,7 +758,12 @@ fn unread_cells_show_as_unknown_and_unchecked_relations_are_counted_apart() {
     );
     assert!(
         text.iter()
-            .any(|l| l.contains("Findings: 2 error(s), 7 unchecked, 24 warning(s)"))
+            .any(|l| l.contains("2 errors, 7 unchecked, 24 warnings   n/N: next error"))
+    );
+    assert!(
+        text[44].starts_with("2 errors, 7 unchecked, 24 warnings | "),
+        "{}",
+        text[44]
     );
     let y = text
         .iter()
@@ -735,6 +779,6 @@ fn unread_cells_show_as_unknown_and_unchecked_relations_are_counted_apart() {
     }
     assert!(
         text.iter()
-            .any(|l| l.contains("│U results_sum: 自然人: not checked"))
+            .any(|l| l.contains("│U 自然人: not checked, 1 cell(s) could not be read: 不予公开・"))
     );
 }

@@ -35,11 +35,19 @@ pub enum Action {
     Search,
     CycleFilter,
     Zoom,
+    NextWarning,
+    PrevWarning,
+    ApplySuggestion,
+    Confirm,
+    Dismiss,
+    ToggleWrap,
+    GotoLine,
+    Back,
 }
 
 impl Action {
     /// Every action, in the order the help lists them.
-    pub const ALL: [Action; 28] = [
+    pub const ALL: [Action; 36] = [
         Action::Quit,
         Action::Help,
         Action::NextPane,
@@ -68,6 +76,14 @@ impl Action {
         Action::Search,
         Action::CycleFilter,
         Action::Zoom,
+        Action::NextWarning,
+        Action::PrevWarning,
+        Action::ApplySuggestion,
+        Action::Confirm,
+        Action::Dismiss,
+        Action::ToggleWrap,
+        Action::GotoLine,
+        Action::Back,
     ];
 
     /// The config name of the action.
@@ -101,6 +117,14 @@ impl Action {
             Action::Search => "search",
             Action::CycleFilter => "cycle_filter",
             Action::Zoom => "zoom",
+            Action::NextWarning => "next_warning",
+            Action::PrevWarning => "prev_warning",
+            Action::ApplySuggestion => "apply_suggestion",
+            Action::Confirm => "confirm",
+            Action::Dismiss => "dismiss",
+            Action::ToggleWrap => "toggle_wrap",
+            Action::GotoLine => "goto_line",
+            Action::Back => "back",
         }
     }
 
@@ -113,17 +137,17 @@ impl Action {
             Action::PrevPane => "previous pane",
             Action::Up => "move up",
             Action::Down => "move down",
-            Action::Left => "move left",
-            Action::Right => "move right",
+            Action::Left => "move left (raw text: scroll left)",
+            Action::Right => "move right (raw text: scroll right)",
             Action::Top => "go to top",
             Action::Bottom => "go to bottom",
             Action::PageUp => "page up",
             Action::PageDown => "page down",
-            Action::Open => "open report / edit cell",
+            Action::Open => "open report / edit cell / findings: go to, detail, expand",
             Action::NextReport => "next report",
             Action::PrevReport => "previous report",
-            Action::NextFinding => "next finding (next search match in raw text)",
-            Action::PrevFinding => "previous finding (previous match)",
+            Action::NextFinding => "next open error cell, across reports (search: next match)",
+            Action::PrevFinding => "previous open error cell (previous match)",
             Action::Edit => "correct the cell",
             Action::Revert => "revert the cell to the parsed value",
             Action::Undo => "undo",
@@ -132,9 +156,19 @@ impl Action {
             Action::NoteReport => "note on the report",
             Action::MarkReviewed => "mark the report reviewed (again: todo)",
             Action::Flag => "flag the report (again: todo)",
-            Action::Search => "search the raw text",
+            Action::Search => "search the raw text (from an empty query)",
             Action::CycleFilter => "files: all / with errors / unreviewed",
             Action::Zoom => "zoom the focused pane",
+            Action::NextWarning => "next open warning or unchecked relation, across reports",
+            Action::PrevWarning => "previous open warning",
+            Action::ApplySuggestion => {
+                "apply the finding's suggestion (opens the editor filled in)"
+            }
+            Action::Confirm => "confirm the finding (again: withdraw), optional reason",
+            Action::Dismiss => "dismiss the finding (again: withdraw), optional reason",
+            Action::ToggleWrap => "raw text: wrap long lines, or scroll them sideways",
+            Action::GotoLine => "raw text: go to line",
+            Action::Back => "close help, the finding's detail or the search",
         }
     }
 

@@ -42,6 +42,9 @@ pub fn draw(f: &mut Frame, s: &State, r: Rect, cfg: &Config) {
                     b.push_str(&format!("U{} ", a.unchecked()));
                 }
                 b.push_str(&format!("W{}", a.warnings()));
+                if a.dismissed() > 0 {
+                    b.push_str(&format!(" D{}", a.dismissed()));
+                }
                 let c = a.originals.len();
                 if c > 0 {
                     b.push_str(&format!(" C{c}"));
@@ -62,12 +65,38 @@ pub fn draw(f: &mut Frame, s: &State, r: Rect, cfg: &Config) {
         };
         let mark = status_mark(e.status());
         let name_w = w.saturating_sub(badge.width() + 3);
-        let mut line = Line::from(vec![
+        // Agency and year beside the path where there is room for both.
+        let about = e
+            .audit
+            .as_ref()
+            .and_then(|a| a.report.as_ref())
+            .map(|r| {
+                format!(
+                    "{} {}",
+                    r.agency.as_deref().unwrap_or(""),
+                    r.year.map_or(String::new(), |y| y.to_string())
+                )
+                .trim()
+                .to_string()
+            })
+            .unwrap_or_default();
+        let (path_w, about_w) = if name_w >= 60 && !about.is_empty() {
+            let about_w = about.width().min(name_w / 2);
+            (name_w - about_w - 1, about_w)
+        } else {
+            (name_w, 0)
+        };
+        let mut spans = vec![
             Span::raw(format!("{mark} ")),
-            Span::raw(pad(&e.name, name_w, false)),
-            Span::raw(" "),
-            Span::styled(badge, badge_style),
-        ]);
+            Span::raw(pad(&e.name, path_w, false)),
+        ];
+        if about_w > 0 {
+            spans.push(Span::raw(" "));
+            spans.push(Span::styled(pad(&about, about_w, false), cfg.theme.dim()));
+        }
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(badge, badge_style));
+        let mut line = Line::from(spans);
         if row == s.list_cursor {
             line = line.style(cfg.theme.selected());
         } else if i == s.open {

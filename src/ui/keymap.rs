@@ -154,6 +154,14 @@ const DEFAULTS: &[(Action, &[&str])] = &[
     (Action::Search, &["/"]),
     (Action::CycleFilter, &["F"]),
     (Action::Zoom, &["z"]),
+    (Action::NextWarning, &["w"]),
+    (Action::PrevWarning, &["W"]),
+    (Action::ApplySuggestion, &["s"]),
+    (Action::Confirm, &["c"]),
+    (Action::Dismiss, &["d"]),
+    (Action::ToggleWrap, &["Ctrl-w"]),
+    (Action::GotoLine, &[":"]),
+    (Action::Back, &["Esc"]),
 ];
 
 impl Keymap {
@@ -220,6 +228,11 @@ mod tests {
             Some(Action::Quit)
         );
         assert_eq!(km.keys_for(Action::Quit), vec!["Ctrl-q"]);
+        assert_eq!(
+            Keymap::default().action(&ev(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+            Some(Action::Quit),
+            "Ctrl-C quits like q"
+        );
         o.insert("fly".to_string(), vec![]);
         assert_eq!(
             Keymap::with_overrides(&o).unwrap_err(),

@@ -7,8 +7,17 @@
 pub mod action;
 pub mod browser;
 pub mod config;
+pub mod editor;
+pub mod findings;
+pub mod help;
 pub mod keymap;
+pub mod layout;
+pub mod navigate;
+pub mod raw_text;
+pub mod report_view;
+pub mod review;
 pub mod state;
+pub mod status;
 pub mod table;
 pub mod terminal;
 pub mod theme;
@@ -143,6 +152,7 @@ impl App {
             });
         });
         let mut state = State::new(paths, templates, size);
+        state.name_entries(&reports.inputs);
         state.notice = notice.map(|n| visible(&n).into_owned());
         App {
             state,
@@ -173,6 +183,7 @@ impl App {
             rx: None,
             watched: None,
         };
+        app.state.name_entries(&reports.inputs);
         for (i, p) in paths.iter().enumerate() {
             let audit = load(p, &templates, &app.opts);
             app.handle(Msg::Loaded(i, audit));
@@ -355,8 +366,10 @@ impl App {
         if key.kind != KeyEventKind::Press {
             return true;
         }
-        // Ctrl-C quits like `q`, from anywhere (every change is already saved).
-        if key.code == crossterm::event::KeyCode::Char('c')
+        // Ctrl-C quits like `q` (every change is already saved), whatever is bound; while a
+        // cell is being edited it cancels the edit first (the editor's own handling).
+        if self.state.editor.is_none()
+            && key.code == crossterm::event::KeyCode::Char('c')
             && key
                 .modifiers
                 .contains(crossterm::event::KeyModifiers::CONTROL)

@@ -8,13 +8,17 @@ use std::path::PathBuf;
 
 use ratatui_textarea::TextArea;
 
-use crate::annotations::{Loaded, Op, Status};
+use std::collections::BTreeSet;
+
+use crate::annotations::{Loaded, Op, Status, VerdictKind};
 use crate::audit::Audit;
-use crate::checker::{Finding, Severity};
+use crate::checker::Finding;
 use crate::report::{CellRef, Report};
-use crate::template::{Key, TableKey, Templates};
+use crate::template::{TableKey, Templates};
 
 use super::action::Action;
+pub use super::report_view::GridLine;
+use super::report_view::{FindingRow, ReportView};
 
 /// The three panes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,16 +26,18 @@ pub enum Pane {
     Files,
     Raw,
     Table,
+    Findings,
 }
 
 impl Pane {
-    pub const ALL: [Pane; 3] = [Pane::Files, Pane::Raw, Pane::Table];
+    pub const ALL: [Pane; 4] = [Pane::Files, Pane::Raw, Pane::Table, Pane::Findings];
 
     pub fn title(self) -> &'static str {
         match self {
             Pane::Files => "Files 报告",
             Pane::Raw => "Raw text 原文",
             Pane::Table => "Tables 表格",
+            Pane::Findings => "Findings 问题",
         }
     }
 }
@@ -61,6 +67,10 @@ pub enum EditTarget {
     CellNote(CellRef),
     ReportNote,
     Search,
+    /// A line number of the raw pane to go to.
+    GotoLine,
+    /// The reason for a verdict on finding `.0` of the open report (may stay empty).
+    Verdict(usize, VerdictKind),
 }
 
 /// One report in the file list.
@@ -79,19 +89,6 @@ impl Entry {
             .and_then(|a| a.annotations.as_ref())
             .map_or(Status::Todo, |l| l.annotations.status)
     }
-}
-
-/// A line of the table pane's grid.
-#[derive(Debug, Clone, PartialEq)]
-pub enum GridLine {
-    Heading(TableKey),
-    /// Column headers of a table.
-    Columns(TableKey),
-    Row {
-        table: TableKey,
-        row: Key,
-        columns: Vec<Key>,
-    },
 }
 
 /// An active text search in the raw pane.
@@ -185,13 +182,31 @@ pub struct State {
     pub filter: Filter,
     /// Cursor in the table grid: grid line index and column index.
     pub grid_cursor: (usize, usize),
+    /// First grid line the table pane shows.
     pub table_scroll: usize,
+    /// First source line the raw pane shows (0-based).
     pub raw_scroll: usize,
+    /// With wrapping on: the first shown row of that line's wrapped rows.
+    pub raw_sub: usize,
+    /// Display columns the raw pane is scrolled sideways (wrapping off).
+    pub raw_hscroll: usize,
+    /// Long lines wrapped to the pane's width instead of scrolled sideways.
+    pub raw_wrap: bool,
     /// Selected finding of the open report.
     pub finding: Option<usize>,
+    /// Cursor in the findings list, an index into [`State::finding_rows`].
+    pub findings_cursor: usize,
+    /// Folds of the findings list that are open (by rule, or "dismissed").
+    pub expanded: BTreeSet<String>,
+    /// The findings pane shows the detail of the selected finding.
+    pub detail: bool,
+    pub detail_scroll: usize,
     pub search: Option<Search>,
     pub editor: Option<(EditTarget, TextArea<'static>)>,
     pub help: bool,
+    pub help_scroll: usize,
+    /// What the panes need of the open report, computed when it opens or is re-checked.
+    pub view: ReportView,
     pub status: String,
     /// A message for the reviewer that stays on the status line until the first key, over
     /// whatever the loader reports meanwhile (folders that could not be listed).
@@ -235,16 +250,46 @@ impl State {
             grid_cursor: (0, 0),
             table_scroll: 0,
             raw_scroll: 0,
+            raw_sub: 0,
+            raw_hscroll: 0,
+            raw_wrap: false,
             finding: None,
+            findings_cursor: 0,
+            expanded: BTreeSet::new(),
+            detail: false,
+            detail_scroll: 0,
             search: None,
             editor: None,
             help: false,
+            help_scroll: 0,
+            view: ReportView::default(),
             status: String::new(),
             notice: None,
             undo: Vec::new(),
             redo: Vec::new(),
             size,
             templates,
+        }
+    }
+
+    /// Names each report by its path below the folder given on the command line it was found
+    /// in (a crawl of `page.txt` files stays readable); a report given as a file keeps its
+    /// file name.
+    pub fn name_entries(&mut self, inputs: &[PathBuf]) {
+        // Each input asked once whether it is a folder (files given one by one are inputs too:
+        // ten thousand of them must not cost ten thousand stats per report).
+        let folders: Vec<&PathBuf> = inputs.iter().filter(|i| i.is_dir()).collect();
+        if folders.is_empty() {
+            return;
+        }
+        for e in &mut self.entries {
+            if let Some(rel) = folders
+                .iter()
+                .find_map(|i| e.path.strip_prefix(i).ok())
+                .filter(|r| r.components().count() > 1)
+            {
+                e.name = rel.display().to_string();
+            }
         }
     }
 
@@ -274,37 +319,43 @@ impl State {
     }
 
     /// The grid of the table pane for the open report.
-    pub fn grid(&self) -> Vec<GridLine> {
-        let Some(report) = self.audit().and_then(Audit::checked) else {
-            return Vec::new();
-        };
-        let mut g = Vec::new();
-        for t in &report.tables {
-            g.push(GridLine::Heading(t.key));
-            if t.key != TableKey::Active {
-                g.push(GridLine::Columns(t.key));
-            }
-            for r in &t.rows {
-                g.push(GridLine::Row {
-                    table: t.key,
-                    row: r.key,
-                    columns: r.columns.clone(),
-                });
-            }
-        }
-        g
+    pub fn grid(&self) -> &[GridLine] {
+        &self.view.grid
     }
 
     /// The widest row of the open report, in cells.
     pub fn max_columns(&self) -> usize {
-        self.audit().and_then(Audit::checked).map_or(0, |r| {
-            r.tables
-                .iter()
-                .flat_map(|t| &t.rows)
-                .map(|r| r.columns.len())
-                .max()
-                .unwrap_or(0)
-        })
+        self.view.max_columns
+    }
+
+    /// Recomputes what the panes need of the open report (after it opened or was re-checked).
+    pub(super) fn refresh_view(&mut self) {
+        self.view = ReportView::new(self.audit());
+        let n = self.finding_rows().len();
+        self.findings_cursor = self.findings_cursor.min(n.saturating_sub(1));
+    }
+
+    /// The lines of the findings list, folds opened as the reviewer chose.
+    pub fn finding_rows(&self) -> Vec<FindingRow> {
+        self.view.rows(&self.expanded)
+    }
+
+    /// The finding under the findings cursor (none on a fold line).
+    pub fn cursor_finding(&self) -> Option<usize> {
+        match self.finding_rows().get(self.findings_cursor)? {
+            FindingRow::Finding { index, .. } => Some(*index),
+            FindingRow::Fold(_) => None,
+        }
+    }
+
+    /// The finding a verdict or an applied suggestion is for: the one under the findings
+    /// cursor when that pane has focus, else the selected one.
+    pub fn target_finding(&self) -> Option<usize> {
+        if self.focus == Pane::Findings {
+            self.cursor_finding()
+        } else {
+            self.finding.or_else(|| self.cursor_finding())
+        }
     }
 
     /// The cell under the table cursor.
@@ -339,212 +390,15 @@ impl State {
             .filter(|s| s.end > s.start)
     }
 
-    fn select_cell(&mut self, r: &CellRef) {
-        if let Some(i) = self.grid().iter().position(|l| matches!(l, GridLine::Row { table, row, .. } if table.as_str() == r.table && *row == r.row)) {
-            let col = match &self.grid()[i] {
-                GridLine::Row { columns, .. } => columns.iter().position(|c| *c == r.column).unwrap_or(0),
-                _ => 0,
-            };
-            self.grid_cursor = (i, col);
-        }
-    }
-
-    fn first_row_line(&self) -> usize {
-        self.grid()
-            .iter()
-            .position(|l| matches!(l, GridLine::Row { .. }))
-            .unwrap_or(0)
-    }
-
-    /// Opens entry `i`: cursor on its first error finding, or on its first cell.
-    pub(super) fn open_entry(&mut self, i: usize) {
-        self.open = i;
-        if let Some(pos) = self.visible().iter().position(|&v| v == i) {
-            self.list_cursor = pos;
-        }
-        self.finding = None;
-        self.search = None;
-        self.raw_scroll = 0;
-        self.table_scroll = 0;
-        self.grid_cursor = (self.first_row_line(), 0);
-        if let Some(f) = self
-            .findings()
-            .iter()
-            .position(|f| f.severity == Severity::Error)
-        {
-            self.select_finding(f);
-        }
-        self.follow_cell();
-        self.status = match self.entries.get(i).and_then(|e| e.audit.as_ref()) {
-            None => "loading...".into(),
-            Some(a) => describe_entry(a),
-        };
-    }
-
-    pub(super) fn select_finding(&mut self, f: usize) {
-        self.finding = Some(f);
-        let target = self
-            .findings()
-            .get(f)
-            .and_then(|fi| fi.cells.first().map(|(r, c)| CellRef::new(fi.table, r, c)));
-        if let Some(c) = target {
-            self.select_cell(&c);
-        }
-        self.follow_cell();
-    }
-
-    /// Scrolls the raw pane so the selected cell's line is visible.
-    pub(super) fn follow_cell(&mut self) {
-        let (Some(span), Some(report)) = (
-            self.selected_span(),
-            self.audit().and_then(|a| a.report.as_ref()),
-        ) else {
-            return;
-        };
-        let line = report.line_col(span.start).0.saturating_sub(1);
-        let h = self.raw_height();
-        if line < self.raw_scroll || line >= self.raw_scroll + h {
-            self.raw_scroll = line.saturating_sub(h / 3);
-        }
-    }
-
-    /// Rows of text the raw pane shows, from the same layout the view draws (when the pane is
-    /// hidden behind another zoomed pane, the height it will have when shown).
-    pub fn raw_height(&self) -> usize {
-        super::view::layout(self.size, self.zoom, Pane::Raw, self.max_columns())
-            .raw
-            .map_or(1, |r| r.height.saturating_sub(2).max(1) as usize)
-    }
-
-    pub(super) fn move_files(&mut self, delta: isize) {
-        let n = self.visible().len();
-        if n == 0 {
-            return;
-        }
-        self.list_cursor = (self.list_cursor as isize + delta).clamp(0, n as isize - 1) as usize;
-    }
-
-    pub(super) fn move_grid(&mut self, drow: isize, dcol: isize) {
-        let grid = self.grid();
-        if grid.is_empty() {
-            return;
-        }
-        let (mut r, mut c) = self.grid_cursor;
-        if drow != 0 {
-            let step = drow.signum();
-            let mut remaining = drow.abs();
-            let mut i = r as isize;
-            while remaining > 0 {
-                let next = i + step;
-                if next < 0 || next >= grid.len() as isize {
-                    break;
-                }
-                i = next;
-                if matches!(grid[i as usize], GridLine::Row { .. }) {
-                    remaining -= 1;
-                    r = i as usize;
-                }
-            }
-        }
-        if let GridLine::Row { columns, .. } = &grid[r] {
-            c = (c as isize + dcol).clamp(0, columns.len() as isize - 1) as usize;
-        }
-        self.grid_cursor = (r, c);
-        self.follow_cell();
-    }
-
-    /// Moves to the next (or previous) finding, crossing into the next report when this one
-    /// has no more; with a search active in the raw pane, to the next match instead.
-    pub(super) fn step_finding(&mut self, forward: bool) {
-        if self.focus == Pane::Raw && self.search.as_ref().is_some_and(|s| !s.matches.is_empty()) {
-            let h = self.raw_height();
-            let report_lines: Vec<usize> = {
-                let report = self.audit().and_then(|a| a.report.as_ref());
-                let s = self
-                    .search
-                    .as_ref()
-                    .map(|s| s.matches.clone())
-                    .unwrap_or_default();
-                s.iter()
-                    .map(|m| report.map_or(0, |r| r.line_col(m.start).0))
-                    .collect()
-            };
-            if let Some(s) = self.search.as_mut() {
-                let n = s.matches.len();
-                s.current = if forward {
-                    (s.current + 1) % n
-                } else {
-                    (s.current + n - 1) % n
-                };
-                let line = report_lines[s.current].saturating_sub(1);
-                self.raw_scroll = line.saturating_sub(h / 3);
-                self.status = format!("match {} of {} for {:?}", s.current + 1, n, s.query);
-            }
-            return;
-        }
-        let n = self.findings().len();
-        match (self.finding, forward) {
-            (None, true) if n > 0 => return self.select_finding(0),
-            (Some(f), true) if f + 1 < n => return self.select_finding(f + 1),
-            (None, false) | (Some(0), false) => {}
-            (Some(f), false) => return self.select_finding(f - 1),
-            _ => {}
-        }
-        // Cross into the next (previous) visible report that has findings.
-        for i in self.reports_after(forward) {
-            let count = self.entries[i]
-                .audit
-                .as_ref()
-                .map_or(0, |a| a.findings.len());
-            if count > 0 {
-                self.open_entry(i);
-                self.select_finding(if forward { 0 } else { count - 1 });
-                self.follow_cell();
-                self.status = format!(
-                    "{}: finding {} of {count}",
-                    self.entries[i].name,
-                    self.finding.map_or(0, |f| f + 1)
-                );
-                return;
-            }
-        }
-        self.status = "no more findings".into();
-    }
-
-    /// The visible reports after (or, backwards, before) the open one, nearest first.
-    fn reports_after(&self, forward: bool) -> Vec<usize> {
-        let vis = self.visible();
-        match (vis.iter().position(|&i| i == self.open), forward) {
-            (Some(p), true) => vis[p + 1..].to_vec(),
-            (Some(p), false) => vis[..p].iter().rev().copied().collect(),
-            (None, _) => vis,
-        }
-    }
-
-    /// Steps to the next (previous) visible report that could be read.
-    pub(super) fn step_report(&mut self, forward: bool) {
-        let next = self.reports_after(forward).into_iter().find(|&i| {
-            self.entries[i]
-                .audit
-                .as_ref()
-                .is_none_or(|a| a.report.is_some())
-        });
-        match next {
-            Some(i) => self.open_entry(i),
-            None => {
-                self.status = if forward {
-                    "last report".into()
-                } else {
-                    "first report".into()
-                }
-            }
-        }
-    }
-
     pub(super) fn start_editor(&mut self, target: EditTarget, initial: &str) {
+        self.start_editor_with(target, initial, true);
+    }
+
+    /// Opens the text area on `initial`; `select` selects it all (typing replaces it).
+    pub(super) fn start_editor_with(&mut self, target: EditTarget, initial: &str, select: bool) {
         let mut ta = TextArea::from([initial.to_string()]);
         ta.move_cursor(ratatui_textarea::CursorMove::End);
-        if matches!(target, EditTarget::Cell(_)) {
+        if select && matches!(target, EditTarget::Cell(_)) {
             // Typing replaces the value; arrows keep it for a small change.
             ta.select_all();
         }
@@ -578,7 +432,7 @@ impl State {
     }
 }
 
-fn describe_entry(a: &Audit) -> String {
+pub(super) fn describe_entry(a: &Audit) -> String {
     let mut parts = Vec::new();
     if let Some(e) = &a.error {
         parts.push(e.clone());
@@ -592,12 +446,7 @@ fn describe_entry(a: &Audit) -> String {
             r.encoding
         ));
     }
-    parts.push(format!(
-        "{} error(s), {} unchecked, {} warning(s)",
-        a.errors(),
-        a.unchecked(),
-        a.warnings()
-    ));
+    // The counts lead the status line (`status::counts`).
     parts.extend(a.read_warnings.iter().cloned());
     if let Some(e) = &a.annotation_error {
         parts.push(format!("annotations unreadable: {e}"));

@@ -1,9 +1,9 @@
-//! The parsed tables with mismatched cells highlighted, and the report's findings below them.
-
-use std::collections::BTreeMap;
+//! The tables pane: the parsed tables with every section's column headers (kept in view while
+//! scrolling), mismatched cells highlighted, corrected cells starred and noted cells marked.
+//! Cells never touch: each has a space before it, and table 二 has wider cells for its amounts.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
@@ -14,18 +14,20 @@ use crate::template::TableKey;
 use crate::text::Value;
 
 use super::config::Config;
-use super::state::{GridLine, Pane, State};
-use super::view::{CELL_W, LABEL_W, fit_width, pad, titled};
+use super::layout::{cell_w, grid_label_w, visible_grid};
+use super::report_view::GridLine;
+use super::state::{Pane, State};
+use super::view::{pad, titled};
 
 fn heading(t: TableKey) -> &'static str {
     match t {
-        TableKey::Active => "二、主动公开",
-        TableKey::Applications => "三、申请处理",
-        TableKey::Review => "四、复议诉讼",
+        TableKey::Active => "二、主动公开政府信息情况",
+        TableKey::Applications => "三、收到和处理政府信息公开申请情况",
+        TableKey::Review => "四、政府信息公开行政复议、行政诉讼情况",
     }
 }
 
-/// Short column heads: the table pane has seven characters per column.
+/// Short column heads.
 fn column_head(key: &str) -> &str {
     match key {
         "natural" => "自然人",
@@ -39,6 +41,18 @@ fn column_head(key: &str) -> &str {
         "maintained" => "维持",
         "corrected" => "纠正",
         "pending" => "未结",
+        "new_made" => "新制作",
+        "new_published" => "新公开",
+        "total_published" => "公开总数",
+        "issued" => "新制发",
+        "repealed" => "废止",
+        "in_force" => "现行有效",
+        "previous_count" => "上年数量",
+        "change" => "本年增减",
+        "decisions" => "处理决定",
+        "fee_amount" => "收费金额",
+        "purchase_count" => "采购项目",
+        "purchase_amount" => "采购金额",
         other => other,
     }
 }
@@ -59,59 +73,47 @@ pub fn draw(f: &mut Frame, s: &State, r: Rect, cfg: &Config) {
             .map_or("(no template)".to_string(), |t| format!("template {t}")),
         report.year.map_or(String::new(), |y| format!(", year {y}"))
     );
+    // The reviewer's note on the report stays in sight.
+    let title = match a
+        .annotations
+        .as_ref()
+        .map(|l| l.annotations.note.as_str())
+        .filter(|n| !n.is_empty())
+    {
+        Some(note) => format!("{title} | note: {note}"),
+        None => title,
+    };
     let inner = titled(f, r, &title, focused, cfg);
-
-    // Severity of each cell: the worst finding naming it.
-    let mut severity: BTreeMap<CellRef, Severity> = BTreeMap::new();
-    for fi in &a.findings {
-        // An unchecked relation marks the cells it could not read, not the ones it could.
-        let named = if fi.severity == Severity::Unchecked {
-            &fi.unread
-        } else {
-            &fi.cells
-        };
-        for (row, col) in named {
-            let e = severity
-                .entry(CellRef::new(fi.table, row, col))
-                .or_insert(fi.severity);
-            *e = (*e).min(fi.severity);
-        }
-    }
+    let label_w = grid_label_w(s, inner.width as usize);
+    let severity = &s.view.severity;
     let in_finding: Vec<CellRef> = s
         .finding
         .and_then(|i| a.findings.get(i))
         .map(|fi| {
             fi.cells
                 .iter()
+                .chain(&fi.unread)
                 .map(|(r, c)| CellRef::new(fi.table, r, c))
                 .collect()
         })
         .unwrap_or_default();
 
-    let grid = s.grid();
-    let gh = super::view::grid_height_pub(s, inner.height);
-    let [grid_area, findings_area] =
-        Layout::vertical([Constraint::Length(gh as u16), Constraint::Min(0)]).areas(inner);
-    let first = s.grid_cursor.0.saturating_sub(gh.saturating_sub(1));
+    let grid = &s.view.grid;
     let mut lines = Vec::new();
-    for (li, line) in grid.iter().enumerate().skip(first).take(gh) {
-        lines.push(match line {
+    for li in visible_grid(s) {
+        lines.push(match &grid[li] {
             GridLine::Heading(t) => Line::styled(
                 heading(*t),
                 Style::new()
                     .add_modifier(Modifier::BOLD)
                     .fg(cfg.theme.accent),
             ),
-            GridLine::Columns(t) => {
-                let mut spans = vec![Span::raw(" ".repeat(LABEL_W))];
-                let columns = report
-                    .table(*t)
-                    .and_then(|t| t.rows.first())
-                    .map(|r| r.columns.as_slice())
-                    .unwrap_or_default();
+            GridLine::Columns { columns, .. } => {
+                let cw = cell_w(columns.len());
+                let mut spans = vec![Span::raw(" ".repeat(label_w))];
                 for c in columns {
                     spans.push(Span::styled(
-                        pad(column_head(c), CELL_W, true),
+                        format!(" {}", pad(column_head(c), cw - 1, true)),
                         cfg.theme.dim(),
                     ));
                 }
@@ -125,8 +127,15 @@ pub fn draw(f: &mut Frame, s: &State, r: Rect, cfg: &Config) {
                 let short = template
                     .and_then(|t| t.table(*table).row(row))
                     .map_or(*row, |r| r.short.as_str());
-                let mut spans = vec![Span::raw(pad(short, LABEL_W - 1, false)), Span::raw(" ")];
+                let selected_row = li == s.grid_cursor.0;
+                let label_style = if selected_row {
+                    Style::new().add_modifier(Modifier::BOLD)
+                } else {
+                    Style::new()
+                };
+                let mut spans = vec![Span::styled(pad(short, label_w, false), label_style)];
                 let cells = report.table(*table).and_then(|t| t.row(row));
+                let cw = cell_w(columns.len());
                 for (ci, col) in columns.iter().enumerate() {
                     let cref = CellRef::new(*table, row, col);
                     let cell = cells.and_then(|r| r.cell(col));
@@ -141,6 +150,7 @@ pub fn draw(f: &mut Frame, s: &State, r: Rect, cfg: &Config) {
                         Some(v) => v.display(),
                     };
                     let corrected = a.originals.contains_key(&cref);
+                    let noted = s.view.noted.contains(&cref);
                     let mut style = match severity.get(&cref) {
                         Some(Severity::Error) => cfg.theme.error_cell(),
                         Some(Severity::Warning) => cfg.theme.warning_cell(),
@@ -162,65 +172,26 @@ pub fn draw(f: &mut Frame, s: &State, r: Rect, cfg: &Config) {
                     if in_finding.contains(&cref) {
                         style = style.add_modifier(Modifier::BOLD | Modifier::UNDERLINED);
                     }
-                    if li == s.grid_cursor.0 && ci == s.grid_cursor.1.min(columns.len() - 1) {
+                    if selected_row && ci == s.grid_cursor.1.min(columns.len() - 1) {
                         style = style.patch(cfg.theme.selected());
                     }
-                    let shown = if corrected { format!("{text}*") } else { text };
-                    spans.push(Span::styled(pad(&shown, CELL_W, true), style));
+                    let marks = format!(
+                        "{}{}",
+                        if corrected { "*" } else { "" },
+                        if noted { "^" } else { "" }
+                    );
+                    let shown = format!("{}{marks}", fit_cell(&text, cw - 1 - marks.len()));
+                    spans.push(Span::raw(" "));
+                    spans.push(Span::styled(pad(&shown, cw - 1, true), style));
                 }
                 Line::from(spans)
             }
         });
     }
-    f.render_widget(Paragraph::new(lines), grid_area);
+    f.render_widget(Paragraph::new(lines), inner);
+}
 
-    // Findings.
-    let w = findings_area.width as usize;
-    let errors = a.errors();
-    let mut lines = vec![Line::styled(
-        fit_width(
-            &format!(
-                "Findings: {errors} error(s), {} unchecked, {} warning(s)   n/N: next/previous",
-                a.unchecked(),
-                a.warnings()
-            ),
-            w,
-        ),
-        Style::new().add_modifier(Modifier::BOLD),
-    )];
-    let h = findings_area.height.saturating_sub(1) as usize;
-    let sel = s.finding.unwrap_or(0);
-    let first = sel.saturating_sub(h.saturating_sub(1));
-    for (i, fi) in a.findings.iter().enumerate().skip(first).take(h) {
-        let (tag, st) = match fi.severity {
-            Severity::Error => (
-                "E ",
-                Style::new()
-                    .fg(cfg.theme.error)
-                    .add_modifier(Modifier::BOLD),
-            ),
-            Severity::Unchecked => ("U ", cfg.theme.unchecked_cell()),
-            Severity::Warning => ("W ", Style::new().fg(cfg.theme.warning)),
-        };
-        let mut text = format!("{}: {}", fi.rule, fi.message);
-        if let Some(sg) = &fi.suggestion {
-            text = format!(
-                "{}: {}/{} -> {}  {}",
-                fi.rule,
-                sg.row,
-                sg.column,
-                crate::text::format_num(sg.value),
-                fi.message
-            );
-        }
-        let mut line = Line::from(vec![
-            Span::styled(tag, st),
-            Span::raw(fit_width(&text, w.saturating_sub(2))),
-        ]);
-        if Some(i) == s.finding {
-            line = line.style(cfg.theme.selected());
-        }
-        lines.push(line);
-    }
-    f.render_widget(Paragraph::new(lines), findings_area);
+/// A cell's text in `w` columns: a number too long keeps its leading digits and a "~".
+fn fit_cell(text: &str, w: usize) -> String {
+    super::view::fit_width(text, w)
 }

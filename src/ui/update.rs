@@ -4,11 +4,13 @@
 
 use std::ops::Range;
 
-use crate::annotations::{Op, Status};
+use crate::annotations::{Op, Status, VerdictEntry, VerdictKind};
 use crate::audit::{Audit, recheck};
 use crate::report::Report;
+use crate::text::parse_value;
 
 use super::action::Action;
+use super::review::{apply_suggestion, move_findings, open_finding, scroll_raw, verdict};
 use super::state::{
     EditTarget, Effect, Entry, Filter, History, Msg, Pane, Search, State, cell_text,
 };
@@ -42,11 +44,29 @@ pub fn update(s: &mut State, msg: Msg) -> Effect {
                     moved,
                 } = *written;
                 let templates = s.templates.clone();
+                // The selected finding by what it is about: indexes move on a re-check.
+                let keep = s
+                    .finding
+                    .and_then(|f| s.findings().get(f))
+                    .map(|f| (f.rule, f.table, f.cells.clone()));
                 if let Some(a) = s.entries.get_mut(i).and_then(|e| e.audit.as_mut()) {
                     a.annotations = Some(loaded);
                     // Written under the report's own name now: the old file is never read again.
                     a.migrated_from = None;
                     recheck(a, &templates);
+                }
+                if i == s.open {
+                    s.finding = keep.and_then(|(rule, table, cells)| {
+                        s.findings()
+                            .iter()
+                            .position(|f| f.rule == rule && f.table == table && f.cells == cells)
+                    });
+                    let cursor = s.findings_cursor;
+                    s.refresh_view();
+                    s.findings_cursor = cursor.min(s.finding_rows().len().saturating_sub(1));
+                    if s.finding.is_none() {
+                        s.detail = false;
+                    }
                 }
                 if let Some(m) = moved {
                     s.status = m;
@@ -62,7 +82,7 @@ pub fn update(s: &mut State, msg: Msg) -> Effect {
                 if i == s.open && s.status.is_empty() {
                     s.status = format!(
                         "saved | {}",
-                        super::view::cell_status(s).unwrap_or_default()
+                        super::status::cell_status(s).unwrap_or_default()
                     );
                 }
             }
@@ -116,15 +136,14 @@ pub fn update(s: &mut State, msg: Msg) -> Effect {
         Msg::EditorKey(key) => return editor_key(s, key),
         Msg::Click(x, y) => click(s, x, y),
         Msg::Scroll(x, y, d) => {
-            if let Some(p) = super::view::pane_at(s, x, y) {
+            if let Some(p) = super::layout::pane_at(s, x, y) {
                 s.focus = p;
             }
             match s.focus {
                 Pane::Files => s.move_files(d as isize * 3),
-                Pane::Raw => {
-                    s.raw_scroll = (s.raw_scroll as isize + d as isize * 3).max(0) as usize
-                }
+                Pane::Raw => scroll_raw(s, d as isize * 3),
                 Pane::Table => s.move_grid(d as isize * 3, 0),
+                Pane::Findings => move_findings(s, d as isize * 3),
             }
         }
         Msg::Action(a) => return action(s, a),
@@ -133,13 +152,13 @@ pub fn update(s: &mut State, msg: Msg) -> Effect {
 }
 
 fn click(s: &mut State, x: u16, y: u16) {
-    let Some(pane) = super::view::pane_at(s, x, y) else {
+    let Some(pane) = super::layout::pane_at(s, x, y) else {
         return;
     };
     s.focus = pane;
     match pane {
         Pane::Files => {
-            if let Some(row) = super::view::file_row_at(s, y) {
+            if let Some(row) = super::layout::file_row_at(s, y) {
                 s.list_cursor = row;
                 if let Some(&i) = s.visible().get(row) {
                     s.open_entry(i);
@@ -147,11 +166,18 @@ fn click(s: &mut State, x: u16, y: u16) {
             }
         }
         Pane::Table => {
-            if let Some((line, col)) = super::view::grid_cell_at(s, x, y) {
+            if let Some((line, col)) = super::layout::grid_cell_at(s, x, y) {
                 s.grid_cursor = (line, col);
+                s.follow_grid();
                 s.follow_cell();
-            } else if let Some(f) = super::view::finding_at(s, y) {
-                s.select_finding(f);
+            }
+        }
+        Pane::Findings => {
+            if let Some(row) = super::layout::finding_row_at(s, y) {
+                s.findings_cursor = row;
+                if let Some(f) = s.cursor_finding() {
+                    s.select_finding(f);
+                }
             }
         }
         Pane::Raw => {}
@@ -160,8 +186,19 @@ fn click(s: &mut State, x: u16, y: u16) {
 
 fn action(s: &mut State, a: Action) -> Effect {
     if s.help {
-        if matches!(a, Action::Help | Action::Quit) {
-            s.help = false;
+        let lines = super::help::line_count();
+        let h = super::help::visible_rows(s);
+        let max = lines.saturating_sub(h);
+        match a {
+            Action::Help | Action::Back => s.help = false,
+            Action::Quit => return Effect::Quit,
+            Action::Down => s.help_scroll = (s.help_scroll + 1).min(max),
+            Action::Up => s.help_scroll = s.help_scroll.saturating_sub(1),
+            Action::PageDown => s.help_scroll = (s.help_scroll + h).min(max),
+            Action::PageUp => s.help_scroll = s.help_scroll.saturating_sub(h),
+            Action::Top => s.help_scroll = 0,
+            Action::Bottom => s.help_scroll = max,
+            _ => {}
         }
         return Effect::None;
     }
@@ -169,7 +206,19 @@ fn action(s: &mut State, a: Action) -> Effect {
     s.notice = None;
     match a {
         Action::Quit => return Effect::Quit,
-        Action::Help => s.help = true,
+        Action::Help => {
+            s.help = true;
+            s.help_scroll = 0;
+        }
+        Action::Back => {
+            if s.detail {
+                s.detail = false;
+            } else if s.search.take().is_some() {
+                s.status = "search cleared".into();
+            } else if s.zoom {
+                s.zoom = false;
+            }
+        }
         Action::NextPane | Action::PrevPane => {
             let i = Pane::ALL.iter().position(|p| *p == s.focus).unwrap_or(0);
             let n = Pane::ALL.len();
@@ -184,35 +233,42 @@ fn action(s: &mut State, a: Action) -> Effect {
             let d = if a == Action::Up { -1 } else { 1 };
             match s.focus {
                 Pane::Files => s.move_files(d),
-                Pane::Raw => s.raw_scroll = (s.raw_scroll as isize + d).max(0) as usize,
+                Pane::Raw => scroll_raw(s, d),
                 Pane::Table => s.move_grid(d, 0),
+                Pane::Findings => move_findings(s, d),
             }
         }
         Action::Left | Action::Right => {
-            if s.focus == Pane::Table {
-                s.move_grid(0, if a == Action::Left { -1 } else { 1 });
+            let d = if a == Action::Left { -1 } else { 1 };
+            match s.focus {
+                Pane::Table => s.move_grid(0, d),
+                Pane::Raw if !s.raw_wrap => {
+                    let step = (super::layout::raw_text_w(s) / 2).max(8) as isize;
+                    s.raw_hscroll = (s.raw_hscroll as isize + d * step).max(0) as usize;
+                }
+                _ => {}
             }
         }
         Action::PageUp | Action::PageDown => {
-            let h = s.raw_height() as isize;
-            let d = if a == Action::PageUp { -h } else { h };
+            let sign = if a == Action::PageUp { -1 } else { 1 };
             match s.focus {
-                Pane::Files => s.move_files(d),
-                Pane::Raw => s.raw_scroll = (s.raw_scroll as isize + d).max(0) as usize,
-                Pane::Table => s.move_grid(d, 0),
+                Pane::Files => {
+                    s.move_files(sign * super::layout::pane_inner(s, Pane::Files).height as isize)
+                }
+                Pane::Raw => scroll_raw(s, sign * s.raw_height() as isize),
+                Pane::Table => s.move_grid(sign * super::layout::grid_height(s) as isize, 0),
+                Pane::Findings => {
+                    move_findings(s, sign * super::layout::findings_height_inner(s) as isize)
+                }
             }
         }
         Action::Top | Action::Bottom => {
             let top = a == Action::Top;
             match s.focus {
-                Pane::Files => {
-                    s.list_cursor = if top {
-                        0
-                    } else {
-                        s.visible().len().saturating_sub(1)
-                    }
-                }
+                Pane::Files => s.move_files(if top { -1_000_000 } else { 1_000_000 }),
+                Pane::Findings => move_findings(s, if top { -1_000_000 } else { 1_000_000 }),
                 Pane::Raw => {
+                    s.raw_sub = 0;
                     let lines = s
                         .audit()
                         .and_then(|a| a.report.as_ref())
@@ -234,10 +290,35 @@ fn action(s: &mut State, a: Action) -> Effect {
                 }
             }
             Pane::Table => return action(s, Action::Edit),
+            Pane::Findings => open_finding(s),
             Pane::Raw => {}
         },
         Action::NextReport | Action::PrevReport => s.step_report(a == Action::NextReport),
         Action::NextFinding | Action::PrevFinding => s.step_finding(a == Action::NextFinding),
+        Action::NextWarning | Action::PrevWarning => s.step_cell(a == Action::NextWarning, true),
+        Action::ApplySuggestion => return apply_suggestion(s),
+        Action::Confirm | Action::Dismiss => {
+            let kind = if a == Action::Confirm {
+                VerdictKind::Confirmed
+            } else {
+                VerdictKind::Dismissed
+            };
+            return verdict(s, kind);
+        }
+        Action::ToggleWrap => {
+            s.raw_wrap = !s.raw_wrap;
+            s.raw_sub = 0;
+            s.focus = Pane::Raw;
+            s.status = if s.raw_wrap {
+                "raw text: long lines wrapped".into()
+            } else {
+                "raw text: long lines scroll sideways (h/l)".into()
+            };
+        }
+        Action::GotoLine => {
+            s.focus = Pane::Raw;
+            s.start_editor(EditTarget::GotoLine, "");
+        }
         Action::Edit => {
             let Some(cell) = s.selected_cell() else {
                 return Effect::None;
@@ -246,7 +327,9 @@ fn action(s: &mut State, a: Action) -> Effect {
                 return Effect::None;
             }
             let current = cell_text(s.audit().and_then(Audit::checked), &cell);
-            s.focus = Pane::Table;
+            if s.focus != Pane::Findings {
+                s.focus = Pane::Table;
+            }
             s.start_editor(EditTarget::Cell(cell), &current);
         }
         Action::NoteCell => {
@@ -320,13 +403,9 @@ fn action(s: &mut State, a: Action) -> Effect {
             return Effect::Save { entry, op, history };
         }
         Action::Search => {
+            // Each search starts from an empty query.
             s.focus = Pane::Raw;
-            let q = s
-                .search
-                .as_ref()
-                .map(|q| q.query.clone())
-                .unwrap_or_default();
-            s.start_editor(EditTarget::Search, &q);
+            s.start_editor(EditTarget::Search, "");
         }
         Action::CycleFilter => {
             s.filter = match s.filter {
@@ -350,7 +429,17 @@ fn editor_key(s: &mut State, key: crossterm::event::KeyEvent) -> Effect {
     let Some((target, ta)) = s.editor.as_mut() else {
         return Effect::None;
     };
+    let ctrl_c = key.code == KeyCode::Char('c')
+        && key
+            .modifiers
+            .contains(crossterm::event::KeyModifiers::CONTROL);
     match key.code {
+        // Ctrl-C while typing cancels the edit; pressed again it quits.
+        _ if ctrl_c => {
+            s.editor = None;
+            s.status = "cancelled (Ctrl-C again quits)".into();
+            Effect::None
+        }
         KeyCode::Esc => {
             s.editor = None;
             s.status = "cancelled".into();
@@ -359,6 +448,15 @@ fn editor_key(s: &mut State, key: crossterm::event::KeyEvent) -> Effect {
         KeyCode::Enter => {
             let text = ta.lines().join(" ").trim().to_string();
             let target = target.clone();
+            if let EditTarget::Cell(_) = target
+                && !text.is_empty()
+                && !parse_value(&text).is_some_and(|v| v.is_number())
+            {
+                s.status = format!(
+                    "\"{text}\" is not a number: type a number, or nothing for a blank cell (Esc cancels)"
+                );
+                return Effect::None;
+            }
             s.editor = None;
             commit(s, target, text)
         }
@@ -427,5 +525,37 @@ fn commit(s: &mut State, target: EditTarget, text: String) -> Effect {
             })
         }
         EditTarget::ReportNote => s.change(Op::ReportNote(text)),
+        EditTarget::GotoLine => {
+            let Some(report) = s.audit().and_then(|a| a.report.as_ref()) else {
+                return Effect::None;
+            };
+            let Ok(n) = text.parse::<usize>() else {
+                s.status = format!("\"{text}\" is not a line number");
+                return Effect::None;
+            };
+            // Line numbers are the file's as saved (an HTML page's own lines): the text line
+            // that holds page line `n` is the last one starting at or before it.
+            let count = report.line_count();
+            let i = (0..count)
+                .take_while(|&i| report.source_line_col(report.line_span(i).start).0 <= n)
+                .last()
+                .unwrap_or(0);
+            s.raw_scroll = i;
+            s.raw_sub = 0;
+            s.raw_hscroll = 0;
+            s.status = format!("line {n}");
+            Effect::None
+        }
+        EditTarget::Verdict(i, kind) => {
+            let Some(a) = s.audit() else {
+                return Effect::None;
+            };
+            let (Some(f), Some(report)) = (a.findings.get(i), a.checked()) else {
+                return Effect::None;
+            };
+            let entry = VerdictEntry::new(f, report, kind, &text);
+            s.status = format!("{}: {}", kind.as_str(), super::findings::summary(s, i));
+            s.change(Op::Verdict(Box::new(entry)))
+        }
     }
 }
