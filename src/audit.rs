@@ -29,6 +29,8 @@ pub struct ReadOptions {
     /// The caller never writes annotations (`gouji check`): the report's hash is then computed
     /// only to compare it with annotations on disk, and [`Audit::hash`] is empty without them.
     pub read_only: bool,
+    /// Where the text extracted from PDF and Word files is cached (none: always read them).
+    pub cache: Option<crate::cache::Cache>,
 }
 
 /// The result of auditing one file. `report` is `None` when the file could not be read;
@@ -200,16 +202,21 @@ fn audit_owned(path: &Path, bytes: Vec<u8>, templates: &Templates, opts: &ReadOp
     } else {
         content_hash(&bytes)
     };
-    let decoded = match decode_owned(bytes, opts.encoding) {
-        Ok(d) => d,
-        Err(e) => return Audit::failed(path, e.to_string()),
+    let (text, encoding, document) = match crate::document::kind(path, &bytes) {
+        Some(kind) => match read_document(path, kind, &bytes, opts) {
+            Ok(mut x) => {
+                let text = std::mem::take(&mut x.text);
+                (text, kind_name(kind), Some(std::sync::Arc::new(x)))
+            }
+            Err(e) => return Audit::failed(path, e.to_string()),
+        },
+        None => match decode_owned(bytes, opts.encoding) {
+            Ok(d) => (d.text, d.encoding, None),
+            Err(e) => return Audit::failed(path, e.to_string()),
+        },
     };
-    let parsed = parse(
-        path.to_path_buf(),
-        decoded.text,
-        decoded.encoding,
-        templates,
-    );
+    let mut parsed = parse(path.to_path_buf(), text, encoding, templates);
+    parsed.report.document = document;
     let mut audit = Audit {
         hash,
         notes: parsed.notes,
@@ -228,6 +235,33 @@ fn audit_owned(path: &Path, bytes: Vec<u8>, templates: &Templates, opts: &ReadOp
     }
     recheck(&mut audit, templates);
     audit
+}
+
+/// How a document kind is named where an encoding is shown for text.
+fn kind_name(kind: crate::document::Kind) -> &'static str {
+    match kind {
+        crate::document::Kind::Pdf => "PDF",
+        crate::document::Kind::Zip => "Word .docx",
+        crate::document::Kind::Ole => "Word-97 via LibreOffice",
+    }
+}
+
+/// A PDF or Word document's text: from the cache when it holds these bytes, else read (and
+/// kept there).
+fn read_document(
+    path: &Path,
+    kind: crate::document::Kind,
+    bytes: &[u8],
+    opts: &ReadOptions,
+) -> Result<crate::document::Extracted, crate::document::DocumentError> {
+    if let Some(x) = opts.cache.as_ref().and_then(|c| c.get(bytes)) {
+        return Ok(x);
+    }
+    let x = crate::document::extract(path, kind, bytes)?;
+    if let Some(c) = &opts.cache {
+        c.put(bytes, &x);
+    }
+    Ok(x)
 }
 
 /// Reads the annotation file of `report`: its own, or when it has none the old-style file
@@ -268,6 +302,15 @@ pub fn recheck(audit: &mut Audit, templates: &Templates) {
     audit.findings = template
         .map(|t| check(checked, t, &audit.notes))
         .unwrap_or_default();
+    if let Some(d) = &report.document {
+        for w in &d.warnings {
+            audit.findings.push(Finding::warning(
+                "document_reading",
+                crate::template::TableKey::Applications,
+                w.clone(),
+            ));
+        }
+    }
     audit.error = if report.tables.iter().any(|t| t.found()) {
         None
     } else {
@@ -415,11 +458,13 @@ impl ReportPaths {
     }
 }
 
-/// True for the files a directory contributes: text, Markdown and HTML pages.
+/// The file name extensions a directory contributes (compared without case).
+pub const REPORT_EXTENSIONS: [&str; 9] = [
+    "txt", "md", "html", "htm", "shtml", "pdf", "docx", "doc", "wps",
+];
+
+/// True for the files a directory contributes: text, Markdown, HTML pages, PDF and Word.
 fn is_report_file(p: &Path) -> bool {
-    p.extension().is_some_and(|e| {
-        ["txt", "md", "html", "htm", "shtml"]
-            .iter()
-            .any(|x| e.eq_ignore_ascii_case(x))
-    })
+    p.extension()
+        .is_some_and(|e| REPORT_EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)))
 }

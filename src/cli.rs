@@ -74,6 +74,9 @@ pub struct CheckArgs {
     /// Directory holding the annotation files (default: beside each report).
     #[arg(long, value_name = "DIR")]
     pub annotations: Option<PathBuf>,
+    /// Read every PDF and Word file again instead of using the text cached from an earlier run.
+    #[arg(long)]
+    pub no_cache: bool,
     /// Check with this many threads (default: one per core).
     #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
@@ -97,6 +100,7 @@ fn workbench(
     if annotations.is_some() {
         config.annotations_dir = annotations;
     }
+    config.cache = crate::cache::Cache::user();
     let inputs = if paths.is_empty() {
         vec![crate::ui::materialize_samples()?]
     } else {
@@ -155,6 +159,11 @@ fn check(args: CheckArgs) -> anyhow::Result<i32> {
         corrections: !args.no_corrections,
         annotations: store,
         read_only: true,
+        cache: if args.no_cache {
+            None
+        } else {
+            crate::cache::Cache::user()
+        },
     };
     let mut findings_out = match &args.findings_csv {
         Some(p) => {

@@ -1,0 +1,283 @@
+//! Word documents: `.docx` read from its XML; `.doc` and `.wps` (Word-97 binaries) converted
+//! to `.docx` by LibreOffice when it is installed.
+//!
+//! A `.docx` holds its tables as `w:tbl`/`w:tr`/`w:tc`, a cell merged across columns marked
+//! `w:gridSpan` and one merged down rows `w:vMerge` (continued cells print nothing). Each
+//! table row is printed as one line of cells (layout B, as the HTML reader prints a page's
+//! tables), a merged cell once where it starts; paragraphs are lines. Deleted text (`w:del`),
+//! field codes (`w:instrText`) and the `mc:Fallback` copy of drawn content are not text of the
+//! report.
+
+use std::io::Read;
+use std::path::Path;
+
+use quick_xml::Reader;
+use quick_xml::events::{BytesStart, Event};
+
+use crate::document::{DocumentError, Extracted, join_pieces, push_row};
+
+/// The largest `word/document.xml` read (uncompressed): far above any report, and a zip bomb
+/// stops there.
+const MAX_XML: u64 = 64 << 20;
+
+/// Reads a `.docx` package into report text.
+pub fn extract_docx(bytes: &[u8]) -> Result<Extracted, DocumentError> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| {
+        DocumentError::Unreadable(format!("a damaged zip archive, not a readable .docx ({e})"))
+    })?;
+    let xml = {
+        let Ok(part) = zip.by_name("word/document.xml") else {
+            return Err(DocumentError::Unreadable(
+                "a zip archive that is not a Word .docx (it has no word/document.xml)".into(),
+            ));
+        };
+        let mut xml = String::new();
+        part.take(MAX_XML)
+            .read_to_string(&mut xml)
+            .map_err(|e| DocumentError::Unreadable(format!("a damaged .docx: {e}")))?;
+        xml
+    };
+    let text = document_text(&xml)
+        .map_err(|e| DocumentError::Unreadable(format!("a damaged .docx (its XML: {e})")))?;
+    Ok(Extracted {
+        text,
+        kind: "Word .docx".into(),
+        ..Extracted::default()
+    })
+}
+
+/// One table being read: its finished rows, the row and cell open.
+#[derive(Default)]
+struct TableState {
+    rows: Vec<Vec<String>>,
+    row: Vec<String>,
+    cell: String,
+    /// The open cell continues a vertical merge: it prints nothing.
+    continued: bool,
+}
+
+fn local<'a>(e: &'a BytesStart<'_>) -> String {
+    e.name().as_ref().to_string()
+}
+
+fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.as_ref() == name)
+        .map(|a| a.value.into_owned())
+}
+
+/// The text of `word/document.xml` (see the module documentation).
+fn document_text(xml: &str) -> Result<String, quick_xml::Error> {
+    let mut reader = Reader::from_str(xml);
+    let mut out = String::new();
+    let mut tables: Vec<TableState> = Vec::new();
+    // Depth inside content that is not the report's text (deleted, field code, fallback).
+    let mut skip = 0usize;
+    let mut para = String::new();
+    let mut in_text = false;
+    loop {
+        let ev = reader.read_event()?;
+        match ev {
+            Event::Eof => break,
+            Event::Start(ref e) | Event::Empty(ref e) => {
+                let empty = matches!(ev, Event::Empty(_));
+                let name = local(e);
+                if skip > 0 {
+                    skip += usize::from(!empty);
+                    continue;
+                }
+                match name.as_str() {
+                    "w:del" | "w:instrText" | "w:delText" | "mc:Fallback" | "w:moveFrom" => {
+                        skip += usize::from(!empty);
+                    }
+                    "w:tbl" if !empty => tables.push(TableState::default()),
+                    "w:tr" if !empty => {
+                        if let Some(t) = tables.last_mut() {
+                            t.row.clear();
+                        }
+                    }
+                    "w:tc" if !empty => {
+                        if let Some(t) = tables.last_mut() {
+                            t.cell.clear();
+                            t.continued = false;
+                        }
+                    }
+                    "w:vMerge" => {
+                        // No value, or "continue": the cell belongs to the one above.
+                        let v = attr(e, "w:val");
+                        if let Some(t) = tables.last_mut()
+                            && v.as_deref().is_none_or(|v| v == "continue")
+                        {
+                            t.continued = true;
+                        }
+                    }
+                    "w:p" if !empty => para.clear(),
+                    "w:t" if !empty => in_text = true,
+                    "w:tab" => para.push(' '),
+                    "w:br" | "w:cr" => para.push(' '),
+                    _ => {}
+                }
+            }
+            Event::End(ref e) => {
+                if skip > 0 {
+                    skip -= 1;
+                    continue;
+                }
+                match e.name().as_ref() {
+                    "w:t" => in_text = false,
+                    "w:p" => {
+                        let p = std::mem::take(&mut para);
+                        match tables.last_mut() {
+                            Some(t) => join_pieces(&mut t.cell, p.trim()),
+                            None => {
+                                out.push_str(p.trim_end());
+                                out.push('\n');
+                            }
+                        }
+                    }
+                    "w:tc" => {
+                        if let Some(t) = tables.last_mut()
+                            && !t.continued
+                        {
+                            let c = std::mem::take(&mut t.cell);
+                            t.row.push(c);
+                        }
+                    }
+                    "w:tr" => {
+                        if let Some(t) = tables.last_mut() {
+                            let r = std::mem::take(&mut t.row);
+                            t.rows.push(r);
+                        }
+                    }
+                    "w:tbl" => {
+                        if let Some(t) = tables.pop() {
+                            let mut s = String::new();
+                            for r in &t.rows {
+                                push_row(&mut s, r);
+                            }
+                            match tables.last_mut() {
+                                // A table inside a cell: its text belongs to the cell.
+                                Some(outer) => join_pieces(&mut outer.cell, s.trim()),
+                                None => out.push_str(&s),
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Event::Text(t) if skip == 0 && in_text => para.push_str(&t.xml10_content()),
+            Event::GeneralRef(r) if skip == 0 && in_text => {
+                if let Ok(Some(c)) = r.resolve_char_ref() {
+                    para.push(c);
+                } else {
+                    para.push_str(match &*r {
+                        "amp" => "&",
+                        "lt" => "<",
+                        "gt" => ">",
+                        "quot" => "\"",
+                        "apos" => "'",
+                        _ => "",
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+/// Converts a Word-97 `.doc` or WPS `.wps` file with LibreOffice (`soffice --headless
+/// --convert-to docx`, in a temporary folder) and reads the result. Without LibreOffice on
+/// PATH the error says how to read the file.
+pub fn convert_legacy(path: &Path, bytes: &[u8]) -> Result<Extracted, DocumentError> {
+    let what = match path.extension().and_then(|e| e.to_str()) {
+        Some(e) if e.eq_ignore_ascii_case("wps") => "a WPS Writer (.wps) file",
+        _ => "a Word 97-2003 (.doc) file",
+    };
+    let Some(soffice) = find_soffice() else {
+        return Err(DocumentError::Unreadable(format!(
+            "{what}: gouji reads these through LibreOffice, which is not installed (no soffice \
+             on PATH); install it (e.g. apt-get install libreoffice-writer-nogui) or save the \
+             file as .docx"
+        )));
+    };
+    let fail = |why: String| DocumentError::Unreadable(format!("{what}: {why}"));
+    let dir = tempfile::tempdir().map_err(|e| fail(format!("no temporary folder: {e}")))?;
+    let input = dir.path().join("report.doc");
+    std::fs::write(&input, bytes).map_err(|e| fail(format!("cannot write a copy: {e}")))?;
+    let profile = dir.path().join("profile");
+    let mut child = std::process::Command::new(soffice)
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.display()
+        ))
+        .args(["--headless", "--convert-to", "docx", "--outdir"])
+        .arg(dir.path())
+        .arg(&input)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map_err(|e| fail(format!("LibreOffice could not be started: {e}")))?;
+    let start = std::time::Instant::now();
+    loop {
+        match child.try_wait() {
+            Ok(Some(_)) => break,
+            Ok(None) if start.elapsed() > std::time::Duration::from_secs(120) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(fail(
+                    "LibreOffice took over two minutes to convert it".into(),
+                ));
+            }
+            Ok(None) => std::thread::sleep(std::time::Duration::from_millis(50)),
+            Err(e) => return Err(fail(format!("LibreOffice failed: {e}"))),
+        }
+    }
+    let docx = std::fs::read(dir.path().join("report.docx"))
+        .map_err(|_| fail("LibreOffice could not convert it (the file may be damaged)".into()))?;
+    let mut x = extract_docx(&docx)?;
+    x.kind = format!(
+        "{} via LibreOffice",
+        if what.contains("WPS") {
+            "WPS .wps"
+        } else {
+            "Word .doc"
+        }
+    );
+    Ok(x)
+}
+
+fn find_soffice() -> Option<std::path::PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .flat_map(|d| [d.join("soffice"), d.join("libreoffice")])
+        .find(|p| p.is_file())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merges_deletions_and_field_codes() {
+        let xml = r#"<w:document xmlns:w="x"><w:body>
+<w:p><w:r><w:t>标题</w:t></w:r><w:del><w:r><w:delText>删</w:delText></w:r></w:del></w:p>
+<w:tbl>
+<w:tr><w:tc><w:tcPr><w:vMerge w:val="restart"/></w:tcPr><w:p><w:r><w:t>三、本年度</w:t></w:r></w:p><w:p><w:r><w:t>办理结果</w:t></w:r></w:p></w:tc>
+<w:tc><w:tcPr><w:gridSpan w:val="2"/></w:tcPr><w:p><w:r><w:t>（一）予以公开</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>6</w:t></w:r></w:p></w:tc><w:tc><w:p/></w:tc></w:tr>
+<w:tr><w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc><w:tc><w:p><w:r><w:instrText>PAGE</w:instrText></w:r><w:r><w:t>a&amp;b</w:t></w:r></w:p></w:tc><w:tc><w:p/></w:tc></w:tr>
+</w:tbl></w:body></w:document>"#;
+        assert_eq!(
+            document_text(xml).unwrap(),
+            "标题\n三、本年度办理结果 | （一）予以公开 | 6 |  |\na&b |  |\n"
+        );
+    }
+
+    #[test]
+    fn not_a_docx() {
+        assert!(extract_docx(b"PK\x03\x04 nothing").is_err());
+        assert!(extract_docx(b"").is_err());
+    }
+}
