@@ -379,6 +379,7 @@ pub fn walk_paths(inputs: &[PathBuf]) -> ReportPaths {
     ReportPaths {
         inputs: inputs.iter().cloned().collect(),
         levels: Vec::new(),
+        skipped: BTreeMap::new(),
     }
 }
 
@@ -389,6 +390,8 @@ pub struct ReportPaths {
     /// The directories being walked, outermost first, each with the rest of its sorted
     /// listing: every entry with whether it is a directory (following symbolic links).
     levels: Vec<(PathBuf, std::vec::IntoIter<(PathBuf, bool)>)>,
+    /// Files inside folders that were passed over, counted by their extension ("" for none).
+    skipped: BTreeMap<String, usize>,
 }
 
 impl Iterator for ReportPaths {
@@ -416,12 +419,51 @@ impl Iterator for ReportPaths {
                 }
             } else if is_report_file(&p) {
                 return Some(Ok(p));
+            } else {
+                let ext = p
+                    .extension()
+                    .map_or_else(String::new, |e| e.to_string_lossy().to_lowercase());
+                *self.skipped.entry(ext).or_default() += 1;
             }
         }
     }
 }
 
 impl ReportPaths {
+    /// The files of the folders walked so far that are not reports, by extension.
+    pub fn skipped(&self) -> &BTreeMap<String, usize> {
+        &self.skipped
+    }
+
+    /// "3 other file(s) skipped, not a report format (2 .csv, 1 without extension)", or
+    /// `None` when nothing was skipped.
+    pub fn skipped_line(&self) -> Option<String> {
+        let n: usize = self.skipped.values().sum();
+        if n == 0 {
+            return None;
+        }
+        let kinds: Vec<String> = self
+            .skipped
+            .iter()
+            .map(|(e, k)| {
+                if e.is_empty() {
+                    format!("{k} without extension")
+                } else {
+                    format!("{k} .{e}")
+                }
+            })
+            .collect();
+        Some(format!(
+            "{n} other file(s) skipped, not a report format ({}; reports are {})",
+            kinds.join(", "),
+            REPORT_EXTENSIONS
+                .iter()
+                .map(|e| format!("*.{e}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        ))
+    }
+
     /// Lists `dir`, sorted, as the next level of the walk.
     fn descend(&mut self, dir: &Path) -> std::io::Result<()> {
         if dir.is_symlink() && self.loops_back(dir) {

@@ -237,7 +237,11 @@ fn check(args: CheckArgs) -> anyhow::Result<i32> {
         }
     }
     if args.format == Format::Text {
-        let line = totals.line();
+        let mut line = totals.line();
+        if let Some(sk) = walk.skipped_line() {
+            line.push_str("; ");
+            line.push_str(&sk);
+        }
         out_line(&mut out, &line)?;
     }
     if let Err(e) = out.flush() {
@@ -391,7 +395,10 @@ fn render_text(a: &Audit, shown: &str, errors_only: bool) -> String {
         let pos = match (report, &f.span) {
             (Some(r), Some(span)) => {
                 let (l, c) = r.source_line_col(span.start);
-                format!("{shown}:{l}:{c}")
+                match r.page_of(span.start) {
+                    Some(p) => format!("{shown}:p{p}:{l}:{c}"),
+                    None => format!("{shown}:{l}:{c}"),
+                }
             }
             _ => shown.to_string(),
         };

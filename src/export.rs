@@ -88,7 +88,8 @@ impl Serialize for Num {
     }
 }
 
-struct FindingJ<'a>(&'a Finding);
+/// A finding, and the report it is about (for the page of its first cell).
+struct FindingJ<'a>(&'a Finding, Option<&'a Report>);
 
 impl Serialize for FindingJ<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -105,6 +106,11 @@ impl Serialize for FindingJ<'_> {
         m.serialize_entry("found", &Num(f.found))?;
         m.serialize_entry("message", &f.message)?;
         m.serialize_entry("suggestion", &f.suggestion.as_ref().map(SuggestionJ))?;
+        let page = self
+            .1
+            .zip(f.span.as_ref())
+            .and_then(|(r, span)| r.page_of(span.start));
+        m.serialize_entry("page", &page)?;
         m.end()
     }
 }
@@ -160,7 +166,12 @@ impl Serialize for AuditJson<'_> {
             },
         )?;
         m.serialize_entry("review", &RowsJ(table(TableKey::Review), true))?;
-        let findings: Vec<FindingJ> = self.audit.findings.iter().map(FindingJ).collect();
+        let findings: Vec<FindingJ> = self
+            .audit
+            .findings
+            .iter()
+            .map(|f| FindingJ(f, report))
+            .collect();
         m.serialize_entry("findings", &findings)?;
         m.serialize_entry("error", &self.audit.error)?;
         let stale: Vec<StaleJ> = self.audit.stale.iter().map(StaleJ).collect();
@@ -214,7 +225,7 @@ impl Serialize for Apps<'_> {
 
 /// The JSON object for one finding.
 pub fn finding_json(f: &Finding) -> Json {
-    serde_json::to_value(FindingJ(f)).unwrap_or(Json::Null)
+    serde_json::to_value(FindingJ(f, None)).unwrap_or(Json::Null)
 }
 
 /// The JSON object for one audited file (the README's schema).

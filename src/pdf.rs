@@ -184,11 +184,18 @@ impl<'a> Device<'a> for Page {
             if !(bbox.x0.is_finite() && bbox.y0.is_finite()) {
                 continue;
             }
-            let c = bbox.center();
+            // Lines are told by the em square's middle, not the outline's: a "." or a "“"
+            // sits low or high in its em but on the line of its neighbours.
+            let mid = t * Point::new(0.0, 300.0);
+            let cy = if run.writing_mode() == hayro_interpret::hayro_cmap::WritingMode::Vertical {
+                bbox.center().y
+            } else {
+                mid.y
+            };
             self.chars.push(Char {
                 text,
-                cx: c.x,
-                cy: c.y,
+                cx: bbox.center().x,
+                cy,
                 x0: bbox.x0,
                 x1: bbox.x1,
                 size,
@@ -316,7 +323,14 @@ fn layout_page(mut page: Page, out: &mut String) -> usize {
         let texts: Vec<String> = cell_chars.into_iter().map(cell_text).collect();
         let mut s = String::new();
         for row in t.rows() {
-            let line: Vec<String> = row.iter().map(|&k| texts[k].clone()).collect();
+            let mut line: Vec<String> = row.iter().map(|&k| texts[k].clone()).collect();
+            // A row starting with empty cells continues merged labels from the previous
+            // page (the page break splits the merged cell): they are printed there, once, as
+            // a .docx's vMerge or a page's rowspan, and their empty start here is not a cell
+            // of this row. (A label cell is never empty in a data row; a header's empty
+            // corner is no cell either.)
+            let blank = line.iter().take_while(|c| c.is_empty()).count();
+            line.drain(..blank.min(line.len().saturating_sub(1)));
             push_row(&mut s, &line);
         }
         items.push((t.ys[0], s));
@@ -373,14 +387,18 @@ fn lines(mut chars: Vec<Char>) -> Vec<Vec<Char>> {
     out
 }
 
-/// The text of one line: characters in order, a space where a gap is wider than a third of
-/// the font size.
+/// The text of one line: characters in order, a space where a gap between Latin characters
+/// is wider than a third of the font size.
 fn line_text(line: &[Char]) -> String {
     let mut s = String::new();
     let mut prev: Option<&Char> = None;
     for c in line {
+        // Chinese text has no spaces: a gap is one only between Latin letters or digits
+        // (a full-width bracket's outline leaves half its em empty).
         if let Some(p) = prev
             && c.x0 - p.x1 > c.size.max(p.size) * 0.33
+            && p.text.is_ascii()
+            && c.text.is_ascii()
         {
             s.push(' ');
         }
