@@ -187,6 +187,7 @@ fn check(args: CheckArgs) -> anyhow::Result<i32> {
     // input order, memory flat in the number of reports.
     let chunk = 64 * rayon::current_num_threads().max(1);
     let mut walk = walk_paths(&args.paths);
+    let progress = progress_bar();
     loop {
         let entries: Vec<_> = walk.by_ref().take(chunk).collect();
         if entries.is_empty() {
@@ -228,14 +229,16 @@ fn check(args: CheckArgs) -> anyhow::Result<i32> {
             if !notes.is_empty() {
                 // Beside the report's own output, in order, even with stdout buffered.
                 let _ = out.flush();
-                let _ = io::stderr().write_all(notes.as_bytes());
+                progress.suspend(|| io::stderr().write_all(notes.as_bytes()).ok());
             }
+            progress.inc(1);
             if let Some(f) = findings_out.as_mut() {
                 f.write_all(fcsv.as_bytes())?;
             }
             totals.add(s);
         }
     }
+    progress.finish_and_clear();
     if args.format == Format::Text {
         let mut line = totals.line();
         if let Some(sk) = walk.skipped_line() {
@@ -257,6 +260,26 @@ fn check(args: CheckArgs) -> anyhow::Result<i32> {
     } else {
         0
     })
+}
+
+/// A count of the reports checked on standard error when it is a terminal and the output goes
+/// elsewhere (a file, a pipe): a corpus of PDFs takes seconds to minutes. Hidden otherwise;
+/// output on the terminal shows its own progress. The walk is lazy, so there is no total.
+fn progress_bar() -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if !io::stderr().is_terminal() || io::stdout().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let pb = indicatif::ProgressBar::with_draw_target(
+        None,
+        indicatif::ProgressDrawTarget::stderr_with_hz(5),
+    );
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{spinner} {human_pos} report(s) checked, {per_sec}, {elapsed}",
+    ) {
+        pb.set_style(style);
+    }
+    pb
 }
 
 fn out_line(out: &mut impl Write, line: &str) -> anyhow::Result<()> {

@@ -74,7 +74,8 @@ fn document_text(xml: &str) -> Result<String, quick_xml::Error> {
     let mut tables: Vec<TableState> = Vec::new();
     // Depth inside content that is not the report's text (deleted, field code, fallback).
     let mut skip = 0usize;
-    let mut para = String::new();
+    // Paragraphs open: a text box's paragraphs stand inside the paragraph that anchors it.
+    let mut paras: Vec<String> = Vec::new();
     let mut in_text = false;
     loop {
         let ev = reader.read_event()?;
@@ -112,10 +113,13 @@ fn document_text(xml: &str) -> Result<String, quick_xml::Error> {
                             t.continued = true;
                         }
                     }
-                    "w:p" if !empty => para.clear(),
+                    "w:p" if !empty => paras.push(String::new()),
                     "w:t" if !empty => in_text = true,
-                    "w:tab" => para.push(' '),
-                    "w:br" | "w:cr" => para.push(' '),
+                    "w:tab" | "w:br" | "w:cr" => {
+                        if let Some(p) = paras.last_mut() {
+                            p.push(' ');
+                        }
+                    }
                     _ => {}
                 }
             }
@@ -127,7 +131,11 @@ fn document_text(xml: &str) -> Result<String, quick_xml::Error> {
                 match e.name().as_ref() {
                     "w:t" => in_text = false,
                     "w:p" => {
-                        let p = std::mem::take(&mut para);
+                        let p = paras.pop().unwrap_or_default();
+                        if let Some(outer) = paras.last_mut() {
+                            join_pieces(outer, p.trim());
+                            continue;
+                        }
                         match tables.last_mut() {
                             Some(t) => join_pieces(&mut t.cell, p.trim()),
                             None => {
@@ -166,8 +174,15 @@ fn document_text(xml: &str) -> Result<String, quick_xml::Error> {
                     _ => {}
                 }
             }
-            Event::Text(t) if skip == 0 && in_text => para.push_str(&t.xml10_content()),
+            Event::Text(t) if skip == 0 && in_text => {
+                if let Some(p) = paras.last_mut() {
+                    p.push_str(&t.xml10_content());
+                }
+            }
             Event::GeneralRef(r) if skip == 0 && in_text => {
+                let Some(para) = paras.last_mut() else {
+                    continue;
+                };
                 if let Ok(Some(c)) = r.resolve_char_ref() {
                     para.push(c);
                 } else {

@@ -279,15 +279,55 @@ pub fn placeholder_or<'a>(
         None => "loading...".to_string(),
         Some(a) => match pick(a) {
             Some(report) => return Some((a, report)),
-            None => a.error.clone().unwrap_or_default(),
+            None => format!(
+                "{}: {}",
+                s.entries[s.open].name,
+                a.error.clone().unwrap_or_default()
+            ),
         },
     };
     let b = block(pane.title().into(), s.focus == pane, cfg);
-    f.render_widget(
-        Paragraph::new(fit_width(&msg, r.width.saturating_sub(2) as usize)).block(b),
-        r,
-    );
+    let lines: Vec<Line> = wrap_width(&msg, r.width.saturating_sub(2) as usize)
+        .into_iter()
+        .map(Line::raw)
+        .collect();
+    f.render_widget(Paragraph::new(lines).block(b), r);
     None
+}
+
+/// `s` cut into lines of at most `w` columns (display width; CJK counts two), breaking at a
+/// space when one is near, else anywhere: ratatui's own wrap mishandles CJK (stack.md).
+pub fn wrap_width(s: &str, w: usize) -> Vec<String> {
+    use unicode_width::UnicodeWidthChar;
+    let w = w.max(1);
+    let mut out = Vec::new();
+    let mut line = String::new();
+    let mut width = 0;
+    for c in s.chars() {
+        let cw = c.width().unwrap_or(0);
+        if width + cw > w {
+            // Break at the last space of the line when it is in its second half.
+            match line.rfind(' ').filter(|&i| line[..i].width() * 2 >= w) {
+                Some(i) => {
+                    let rest = line[i + 1..].to_string();
+                    line.truncate(i);
+                    out.push(std::mem::take(&mut line));
+                    width = rest.width();
+                    line = rest;
+                }
+                None => {
+                    out.push(std::mem::take(&mut line));
+                    width = 0;
+                }
+            }
+        }
+        line.push(c);
+        width += cw;
+    }
+    if !line.is_empty() {
+        out.push(line);
+    }
+    out
 }
 
 /// Source lines (0-based) holding a cell of an error (or warning) finding.
@@ -327,16 +367,22 @@ fn draw_raw(f: &mut Frame, s: &State, r: Rect, cfg: &Config) {
     let Some((a, report)) = placeholder_or(f, s, Pane::Raw, r, cfg, |a| a.report.as_ref()) else {
         return;
     };
+    let from = match (&report.origin, &report.document) {
+        (Some(_), _) => ", from HTML".to_string(),
+        (None, Some(d)) if !d.pages.is_empty() => {
+            format!(
+                ", text and table rows read from its {} pages",
+                d.pages.len()
+            )
+        }
+        (None, Some(_)) => ", text and table rows read from the document".to_string(),
+        (None, None) => String::new(),
+    };
     let title = format!(
-        "{} | {} ({}{})",
+        "{} | {} ({}{from})",
         Pane::Raw.title(),
         s.entries[s.open].name,
         report.encoding,
-        if report.origin.is_some() {
-            ", from HTML"
-        } else {
-            ""
-        }
     );
     let inner = titled(f, r, &title, focused, cfg);
     let (err_lines, warn_lines, finding_spans) = marked_lines(a);
@@ -504,7 +550,10 @@ pub fn cell_status(s: &State) -> Option<String> {
         && c.span.end > c.span.start
     {
         let (l, col) = report.line_col(c.span.start);
-        out.push_str(&format!("  [line {l}:{col}]"));
+        match report.page_of(c.span.start) {
+            Some(p) => out.push_str(&format!("  [page {p}, line {l}:{col}]")),
+            None => out.push_str(&format!("  [line {l}:{col}]")),
+        }
     }
     Some(out)
 }
