@@ -608,17 +608,17 @@ fn table(mut hs: Vec<Rule>, vs: Vec<Rule>) -> Option<Table> {
             }
         }
     }
-    let mut cell_of = vec![0; rows * cols];
     let mut first = Vec::new();
     let mut index = std::collections::HashMap::new();
-    for b in 0..rows * cols {
-        let root = find(&mut parent, b);
-        let k = *index.entry(root).or_insert_with(|| {
-            first.push(b);
-            first.len() - 1
-        });
-        cell_of[b] = k;
-    }
+    let cell_of = (0..rows * cols)
+        .map(|b| {
+            let root = find(&mut parent, b);
+            *index.entry(root).or_insert_with(|| {
+                first.push(b);
+                first.len() - 1
+            })
+        })
+        .collect();
     Some(Table {
         ys,
         xs,

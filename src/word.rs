@@ -56,7 +56,7 @@ struct TableState {
     continued: bool,
 }
 
-fn local<'a>(e: &'a BytesStart<'_>) -> String {
+fn local(e: &BytesStart<'_>) -> String {
     e.name().as_ref().to_string()
 }
 
