@@ -134,7 +134,7 @@ fn split_with_offsets(line: &str, sep: char) -> impl Iterator<Item = (usize, &st
 
 /// "- 3 -", "第 3 页", "— 12 —": page footers that PDF extraction leaves inside tables, and
 /// the page markers gouji prints in a PDF's text ("— 第 3 页 —").
-fn is_page_footer(line: &str) -> bool {
+pub(crate) fn is_page_footer(line: &str) -> bool {
     if line.len() > 24 {
         return false;
     }
