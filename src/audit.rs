@@ -328,6 +328,8 @@ pub fn recheck(audit: &mut Audit, templates: &Templates) {
 pub struct Reports {
     pub files: Vec<PathBuf>,
     pub inputs: Vec<PathBuf>,
+    /// What the folders held besides reports ([`ReportPaths::skipped_line`]).
+    pub skipped: Option<String>,
 }
 
 impl Reports {
@@ -336,13 +338,22 @@ impl Reports {
     pub fn walk(inputs: Vec<PathBuf>) -> (Reports, Vec<(PathBuf, std::io::Error)>) {
         let mut files = Vec::new();
         let mut unlisted = Vec::new();
-        for entry in walk_paths(&inputs) {
+        let mut walk = walk_paths(&inputs);
+        for entry in walk.by_ref() {
             match entry {
                 Ok(p) => files.push(p),
                 Err(e) => unlisted.push(e),
             }
         }
-        (Reports { files, inputs }, unlisted)
+        let skipped = walk.skipped_line();
+        (
+            Reports {
+                files,
+                inputs,
+                skipped,
+            },
+            unlisted,
+        )
     }
 }
 
@@ -352,6 +363,7 @@ impl From<Vec<PathBuf>> for Reports {
         Reports {
             inputs: files.clone(),
             files,
+            skipped: None,
         }
     }
 }

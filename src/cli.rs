@@ -53,8 +53,8 @@ pub enum Format {
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// Report files or directories (searched recursively for *.txt, *.md, *.html, *.htm, *.shtml);
-    /// `-` reads a report from standard input.
+    /// Report files or directories (searched recursively for *.txt, *.md, *.html, *.htm, *.shtml,
+    /// *.pdf, *.docx, *.doc, *.wps); `-` reads a report from standard input.
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -120,10 +120,13 @@ fn workbench(
     if reports.files.is_empty() && !unlisted.is_empty() {
         anyhow::bail!("no report to open: {}", unlisted.join("; "));
     }
-    let notice = unlisted.first().map(|first| match unlisted.len() {
-        1 => format!("folder not listed: {first}"),
-        n => format!("folder not listed: {first} (and {} more)", n - 1),
-    });
+    let notice = unlisted
+        .first()
+        .map(|first| match unlisted.len() {
+            1 => format!("folder not listed: {first}"),
+            n => format!("folder not listed: {first} (and {} more)", n - 1),
+        })
+        .or_else(|| reports.skipped.clone());
     crate::ui::run(reports, config, notice)?;
     Ok(0)
 }

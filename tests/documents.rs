@@ -286,3 +286,22 @@ mod fuzz {
         }
     }
 }
+
+/// A PDF with no ruling lines (text printed to PDF) is read as lines of text, with a warning
+/// that blank cells cannot be placed.
+#[cfg(feature = "pdf")]
+#[test]
+fn a_pdf_without_ruling_lines_is_read_as_text_with_a_warning() {
+    let a = audit("pdf_no_ruling_lines_text_only.pdf");
+    assert!(a.report.is_some(), "{:?}", a.error);
+    let w: Vec<&str> = a
+        .findings
+        .iter()
+        .filter(|f| f.rule == "document_reading")
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert!(w[0].contains("blank cells cannot be placed"), "{}", w[0]);
+    // The review table's real inconsistency is still read from the text.
+    assert_eq!(a.errors(), 2);
+}
