@@ -13,6 +13,8 @@ pub mod decode;
 pub mod document;
 pub mod export;
 pub mod html;
+#[cfg(any(feature = "pdf", feature = "word"))]
+mod layout;
 pub mod parser;
 #[cfg(feature = "pdf")]
 pub mod pdf;
