@@ -4,7 +4,9 @@
 //! A `.docx` holds its tables as `w:tbl`/`w:tr`/`w:tc`, a cell merged across columns marked
 //! `w:gridSpan` and one merged down rows `w:vMerge` (continued cells print nothing). Each
 //! table row is printed as one line of cells (layout B, as the HTML reader prints a page's
-//! tables), a merged cell once where it starts; paragraphs are lines. Deleted text (`w:del`),
+//! tables), a merged cell once where it starts; paragraphs are lines. A document made of
+//! positioned text boxes and lines (what LibreOffice writes for a PDF it imported) is laid out
+//! from its geometry like a PDF page (`layout`). Deleted text (`w:del`),
 //! field codes (`w:instrText`) and the `mc:Fallback` copy of drawn content are not text of the
 //! report.
 
@@ -46,6 +48,152 @@ pub fn extract_docx(bytes: &[u8]) -> Result<Extracted, DocumentError> {
     })
 }
 
+/// Drawings read from one paragraph: far above a long report imported from PDF.
+const MAX_DRAWINGS: usize = 100_000;
+
+/// How far (points) a drawing must stand above the one before it to start a new page.
+const PAGE_JUMP: f64 = 500.0;
+
+/// EMU (English Metric Units) in a point.
+const EMU_PER_PT: f64 = 12_700.0;
+
+/// A drawing anchored in a paragraph (`wp:anchor`): a text box or a line, placed by offsets.
+/// LibreOffice writes a PDF it imported this way: every run of text a box, every rule a line
+/// or a thin rectangle, all of a page anchored in one paragraph.
+#[derive(Debug, Default)]
+struct Anchor {
+    x: f64,
+    y: f64,
+    cx: f64,
+    cy: f64,
+    /// Which offset a `wp:posOffset` text is: 'H' or 'V'.
+    pos: Option<char>,
+    in_offset: bool,
+    shape: String,
+    /// Inside `a:ln`, and whether the outline is drawn.
+    in_line: bool,
+    line_visible: bool,
+    text: String,
+    /// Font size of the box's first run, in points (`w:sz` is in half-points).
+    size: Option<f64>,
+    /// Paragraphs open when the anchor began: the box's own paragraphs stand above them.
+    base: usize,
+}
+
+/// The drawings of one paragraph cut into pages. LibreOffice anchors every page of a PDF it
+/// imported in one paragraph, each page's drawings at offsets from the same origin, in page
+/// order. Text boxes of one page never cover each other: where a box lands on an earlier one
+/// (with other text), a page began since, at the largest jump back up the page; a jump up by
+/// most of a page starts one too.
+fn pages(anchors: Vec<Anchor>) -> Vec<Vec<Anchor>> {
+    let ys: Vec<f64> = anchors.iter().map(|a| a.y / EMU_PER_PT).collect();
+    let boxes: Vec<Option<TextBox>> = anchors.iter().map(Anchor::text_box).collect();
+    let mut cuts = Vec::new();
+    let mut start = 0;
+    let mut j = 0;
+    while j < anchors.len() {
+        let jump = j > start && ys[j] < ys[j - 1] - PAGE_JUMP;
+        let covers = boxes[j].as_ref().is_some_and(|b| {
+            // A page holds far fewer boxes than this; the bound keeps a crafted file linear.
+            boxes[start.max(j.saturating_sub(2000))..j]
+                .iter()
+                .flatten()
+                .any(|o| o.text != b.text && o.covers(b))
+        });
+        if jump || (covers && j > start) {
+            let k = if jump {
+                j
+            } else {
+                (start + 1..=j)
+                    .max_by(|&a, &b| (ys[a - 1] - ys[a]).total_cmp(&(ys[b - 1] - ys[b])))
+                    .unwrap_or(j)
+            };
+            cuts.push(k);
+            start = k;
+            j = k;
+        }
+        j += 1;
+    }
+    let mut out = Vec::new();
+    let mut rest = anchors;
+    for &k in cuts.iter().rev() {
+        out.push(rest.split_off(k));
+    }
+    out.push(rest);
+    out.reverse();
+    out
+}
+
+/// Where a text box stands (points), to tell pages apart.
+struct TextBox {
+    x0: f64,
+    y0: f64,
+    x1: f64,
+    y1: f64,
+    text: String,
+}
+
+impl TextBox {
+    /// True when the boxes overlap by over a third of the smaller one.
+    fn covers(&self, o: &TextBox) -> bool {
+        let w = self.x1.min(o.x1) - self.x0.max(o.x0);
+        let h = self.y1.min(o.y1) - self.y0.max(o.y0);
+        let small = ((self.x1 - self.x0) * (self.y1 - self.y0)).min((o.x1 - o.x0) * (o.y1 - o.y0));
+        w > 0.0 && h > 0.0 && w * h > small / 3.0
+    }
+}
+
+impl Anchor {
+    fn text_box(&self) -> Option<TextBox> {
+        let text = self.text.trim();
+        if text.is_empty() {
+            return None;
+        }
+        let (x0, y0) = (self.x / EMU_PER_PT, self.y / EMU_PER_PT);
+        Some(TextBox {
+            x0,
+            y0,
+            x1: x0 + self.cx / EMU_PER_PT,
+            y1: y0 + self.cy / EMU_PER_PT,
+            text: text.to_string(),
+        })
+    }
+
+    /// Adds the drawing to the geometry of its paragraph.
+    fn place(self, page: &mut crate::layout::Page) {
+        let (x0, y0) = (self.x / EMU_PER_PT, self.y / EMU_PER_PT);
+        let (x1, y1) = (x0 + self.cx / EMU_PER_PT, y0 + self.cy / EMU_PER_PT);
+        let text = self.text.trim();
+        if !text.is_empty() {
+            let size = self.size.unwrap_or((y1 - y0) * 0.8).max(1.0);
+            page.chars.push(crate::layout::Char {
+                text: text.to_string(),
+                cx: (x0 + x1) / 2.0,
+                cy: (y0 + y1) / 2.0,
+                x0,
+                x1,
+                size,
+            });
+            return;
+        }
+        match self.shape.as_str() {
+            "line" | "straightConnector1" => page.segment((x0, y0), (x1, y1)),
+            "rect" => {
+                let b = crate::layout::Bounds { x0, y0, x1, y1 };
+                if self.line_visible && (x1 - x0).min(y1 - y0) > 2.5 {
+                    page.segment((x0, y0), (x1, y0));
+                    page.segment((x0, y1), (x1, y1));
+                    page.segment((x0, y0), (x0, y1));
+                    page.segment((x1, y0), (x1, y1));
+                } else {
+                    page.filled(b);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 /// One table being read: its finished rows, the row and cell open.
 #[derive(Default)]
 struct TableState {
@@ -77,6 +225,9 @@ fn document_text(xml: &str) -> Result<String, quick_xml::Error> {
     // Paragraphs open: a text box's paragraphs stand inside the paragraph that anchors it.
     let mut paras: Vec<String> = Vec::new();
     let mut in_text = false;
+    let mut anchor: Option<Anchor> = None;
+    // Drawings anchored in the open top-level paragraph, laid out when it ends.
+    let mut drawn: Vec<Anchor> = Vec::new();
     loop {
         let ev = reader.read_event()?;
         match ev {
@@ -114,6 +265,39 @@ fn document_text(xml: &str) -> Result<String, quick_xml::Error> {
                         }
                     }
                     "w:p" if !empty => paras.push(String::new()),
+                    "wp:anchor" if !empty && tables.is_empty() => {
+                        anchor = Some(Anchor {
+                            base: paras.len(),
+                            line_visible: true,
+                            ..Anchor::default()
+                        });
+                    }
+                    "wp:positionH" | "wp:positionV" | "wp:posOffset" | "wp:extent"
+                    | "a:prstGeom" | "a:ln" | "a:noFill" | "w:sz"
+                        if anchor.is_some() =>
+                    {
+                        if let Some(a) = anchor.as_mut() {
+                            match name.as_str() {
+                                "wp:positionH" => a.pos = Some('H'),
+                                "wp:positionV" => a.pos = Some('V'),
+                                "wp:posOffset" => a.in_offset = !empty,
+                                "wp:extent" => {
+                                    let n = |k| attr(e, k).and_then(|v| v.parse().ok());
+                                    a.cx = n("cx").unwrap_or(0.0);
+                                    a.cy = n("cy").unwrap_or(0.0);
+                                }
+                                "a:prstGeom" => a.shape = attr(e, "prst").unwrap_or_default(),
+                                "a:ln" => a.in_line = !empty,
+                                "a:noFill" if a.in_line => a.line_visible = false,
+                                "w:sz" if a.size.is_none() => {
+                                    a.size = attr(e, "w:val")
+                                        .and_then(|v| v.parse::<f64>().ok())
+                                        .map(|v| v / 2.0);
+                                }
+                                _ => {}
+                            }
+                        }
+                    }
                     "w:t" if !empty => in_text = true,
                     "w:tab" | "w:br" | "w:cr" => {
                         if let Some(p) = paras.last_mut() {
@@ -130,11 +314,44 @@ fn document_text(xml: &str) -> Result<String, quick_xml::Error> {
                 }
                 match e.name().as_ref() {
                     "w:t" => in_text = false,
+                    "wp:posOffset" => {
+                        if let Some(a) = anchor.as_mut() {
+                            a.in_offset = false;
+                        }
+                    }
+                    "a:ln" => {
+                        if let Some(a) = anchor.as_mut() {
+                            a.in_line = false;
+                        }
+                    }
+                    "wp:anchor" => {
+                        if let Some(a) = anchor.take()
+                            && drawn.len() < MAX_DRAWINGS
+                        {
+                            drawn.push(a);
+                        }
+                    }
                     "w:p" => {
                         let p = paras.pop().unwrap_or_default();
+                        if let Some(a) = anchor.as_mut()
+                            && paras.len() == a.base
+                        {
+                            // A text box's own paragraph: its text is the box's.
+                            join_pieces(&mut a.text, p.trim());
+                            continue;
+                        }
                         if let Some(outer) = paras.last_mut() {
                             join_pieces(outer, p.trim());
                             continue;
+                        }
+                        if tables.is_empty() && !drawn.is_empty() {
+                            for page in pages(std::mem::take(&mut drawn)) {
+                                let mut g = crate::layout::Page::default();
+                                for a in page {
+                                    a.place(&mut g);
+                                }
+                                crate::layout::layout_page(g, &mut out);
+                            }
                         }
                         match tables.last_mut() {
                             Some(t) => join_pieces(&mut t.cell, p.trim()),
@@ -172,6 +389,17 @@ fn document_text(xml: &str) -> Result<String, quick_xml::Error> {
                         }
                     }
                     _ => {}
+                }
+            }
+            Event::Text(t) if skip == 0 && anchor.as_ref().is_some_and(|a| a.in_offset) => {
+                if let Some(a) = anchor.as_mut()
+                    && let Ok(v) = t.xml10_content().trim().parse::<f64>()
+                {
+                    match a.pos {
+                        Some('H') => a.x = v,
+                        Some('V') => a.y = v,
+                        _ => {}
+                    }
                 }
             }
             Event::Text(t) if skip == 0 && in_text => {

@@ -450,7 +450,7 @@ fn one_thread_gives_the_same_output_in_the_same_order() {
     let (code1, one, _) = run(&["check", "-j", "1", "--format", "json", &dir, extra]);
     // tests/fixtures/documents holds PDF and Word files, three of them unreadable on purpose.
     assert_eq!((code, code1), (2, 2));
-    assert_eq!(all.lines().count(), 25, "{all}");
+    assert_eq!(all.lines().count(), 27, "{all}");
     assert_eq!(all, one);
     let (code, _, err) = run(&["check", "-j", "0", &dir]);
     assert_eq!(code, 2);

@@ -9,7 +9,8 @@
 //! `docx_template_merged_cells_blank_cells.docx` the national template with the 0s of the
 //! organisation columns left blank; `pdf_ghostscript_*`/`pdf_cairo_*` that PDF rewritten by
 //! Ghostscript and by cairo (pdftocairo); `pdf_broken_xref_repaired.pdf` the Ghostscript copy
-//! with its cross-reference table overwritten.
+//! with its cross-reference table overwritten; `docx_libreoffice_pdf_import_text_boxes.docx`
+//! the real 洪泽 2023 PDF imported by LibreOffice and saved as .docx (text boxes and lines).
 
 // Without the readers (`--no-default-features`) only the messages are tested.
 #![cfg_attr(not(all(feature = "pdf", feature = "word")), allow(dead_code))]
@@ -138,8 +139,14 @@ fn real_pdfs_every_cell_as_hand_read() {
 #[cfg(feature = "word")]
 #[test]
 fn docx_every_cell_as_hand_read() {
-    let name = "docx_template_merged_cells_blank_cells.docx";
-    assert_eq!(differences(name), Vec::<String>::new(), "{name}");
+    for name in [
+        "docx_template_merged_cells_blank_cells.docx",
+        // A real PDF imported by LibreOffice and saved as .docx: every run of text a
+        // positioned text box, every rule a line, all pages anchored in one paragraph.
+        "docx_libreoffice_pdf_import_text_boxes.docx",
+    ] {
+        assert_eq!(differences(name), Vec::<String>::new(), "{name}");
+    }
 }
 
 /// The two real review errors, and nothing else an error; each named by its page.
