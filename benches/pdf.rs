@@ -57,7 +57,7 @@ fn main() {
         .par_iter()
         .map(|p| {
             let b = std::fs::read(p).unwrap();
-            let k = gouji::document::kind(p, &b).unwrap();
+            let k = gouji::document::kind(&b).unwrap();
             gouji::document::extract(p, k, &b).map_or(0, |x| x.text.len())
         })
         .sum();

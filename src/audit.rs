@@ -202,7 +202,7 @@ fn audit_owned(path: &Path, bytes: Vec<u8>, templates: &Templates, opts: &ReadOp
     } else {
         content_hash(&bytes)
     };
-    let (text, encoding, document) = match crate::document::kind(path, &bytes) {
+    let (text, encoding, document) = match crate::document::kind(&bytes) {
         Some(kind) => match read_document(path, kind, &bytes, opts) {
             Ok(mut x) => {
                 let text = std::mem::take(&mut x.text);

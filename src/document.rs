@@ -41,8 +41,7 @@ pub enum DocumentError {
     NotBuilt(&'static str, &'static str),
 }
 
-/// The kinds of document gouji reads itself, told apart by their first bytes (the name's
-/// extension is only a hint: a `.pdf` that is a zip is read as what it is).
+/// The kinds of document gouji reads itself, told apart by their first bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Pdf,
@@ -52,8 +51,9 @@ pub enum Kind {
     Ole,
 }
 
-/// The document kind of `bytes`, or `None` for text.
-pub fn kind(path: &Path, bytes: &[u8]) -> Option<Kind> {
+/// The document kind of `bytes`, or `None` for text. The file's name plays no part: a `.pdf`
+/// that is text is read as text, a `.txt` that is a PDF as a PDF.
+pub fn kind(bytes: &[u8]) -> Option<Kind> {
     let head = &bytes[..bytes.len().min(1024)];
     if memchr::memmem::find(head, b"%PDF-").is_some() {
         return Some(Kind::Pdf);
@@ -64,8 +64,6 @@ pub fn kind(path: &Path, bytes: &[u8]) -> Option<Kind> {
     if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
         return Some(Kind::Ole);
     }
-    // A file named .pdf/.docx that is neither is read as what it is (text, or an error).
-    let _ = path;
     None
 }
 
