@@ -34,6 +34,9 @@ struct Drawing {
     page: Page,
     images: usize,
     unmapped: usize,
+    /// Each glyph's outline box in glyph space, computed once per document (building an
+    /// outline is most of the reading's cost); `None` for an empty outline.
+    boxes: std::collections::HashMap<hayro_interpret::font::GlyphIdentifier, Option<Rect>>,
 }
 
 impl<'a> Device<'a> for Drawing {
@@ -109,13 +112,27 @@ impl<'a> Device<'a> for Drawing {
             let t: Affine = props.transform * g.transform();
             // The em square in glyph space is 1000 units.
             let size = (t.determinant().abs().sqrt() * 1000.0).max(0.1);
-            let outline = match &**g {
-                Glyph::Outline(o) => Some(o.outline()),
+            let glyph_box = match &**g {
+                Glyph::Outline(o) => *self.boxes.entry(o.identifier()).or_insert_with(|| {
+                    let outline = o.outline();
+                    (!outline.elements().is_empty()).then(|| outline.bounding_box())
+                }),
                 Glyph::Type3(_) => None,
             };
-            let bbox = outline
-                .filter(|o| !o.elements().is_empty())
-                .map(|o| (t * o).bounding_box())
+            let bbox = glyph_box
+                .map(|b| {
+                    // The box's corners on the page (text is upright or turned by quarters,
+                    // where this is the outline's own box).
+                    let c = [
+                        t * Point::new(b.x0, b.y0),
+                        t * Point::new(b.x1, b.y0),
+                        t * Point::new(b.x0, b.y1),
+                        t * Point::new(b.x1, b.y1),
+                    ];
+                    c.iter()
+                        .skip(1)
+                        .fold(Rect::from_points(c[0], c[0]), |r, p| r.union_pt(*p))
+                })
                 .filter(|b| b.width().is_finite() && b.height().is_finite())
                 .unwrap_or_else(|| {
                     // No outline (a space-like glyph, Type 3): the em square above the origin.
@@ -195,9 +212,9 @@ pub fn extract(bytes: &[u8]) -> Result<Extracted, DocumentError> {
         kind: "PDF".into(),
         ..Extracted::default()
     };
-    let (mut chars, mut images, mut unmapped, mut tables) = (0, 0, 0, 0);
+    let (mut chars, mut tables) = (0, 0);
+    let mut device = Drawing::default();
     for (n, page) in pages.iter().take(MAX_PAGES).enumerate() {
-        let mut device = Drawing::default();
         let initial = Affine::new(page.initial_transform(true).as_coeffs());
         let (w, h) = page.render_dimensions();
         let mut ctx = Context::new(
@@ -208,14 +225,14 @@ pub fn extract(bytes: &[u8]) -> Result<Extracted, DocumentError> {
             InterpreterSettings::default(),
         );
         interpret_page(page, &mut ctx, &mut device);
-        chars += device.page.chars.len();
-        images += device.images;
-        unmapped += device.unmapped;
+        let drawn = std::mem::take(&mut device.page);
+        chars += drawn.chars.len();
         out.pages.push(out.text.len());
         out.text.push_str(&page_marker(n + 1));
         out.text.push('\n');
-        tables += crate::layout::layout_page(device.page, &mut out.text);
+        tables += crate::layout::layout_page(drawn, &mut out.text);
     }
+    let (images, unmapped) = (device.images, device.unmapped);
     if chars == 0 {
         return Err(DocumentError::Unreadable(if images > 0 {
             "a scanned PDF: its pages are images with no text layer, and gouji does not \
