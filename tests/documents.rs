@@ -312,3 +312,26 @@ fn a_pdf_without_ruling_lines_is_read_as_text_with_a_warning() {
     // The review table's real inconsistency is still read from the text.
     assert_eq!(a.errors(), 2);
 }
+
+/// A Word-97 file with no LibreOffice to convert it: one message naming the file and saying how
+/// to read it, never a silent skip; the run goes on and exits 2 (a file could not be read).
+#[test]
+fn a_doc_without_libreoffice_says_how_to_read_it() {
+    let doc = dir().join("doc_word97_needs_libreoffice.doc");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gouji"))
+        .args(["check", "--no-cache", doc.to_str().unwrap()])
+        .env("PATH", "")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    let want = if cfg!(feature = "word") {
+        "doc_word97_needs_libreoffice.doc: error: a Word 97-2003 (.doc) file: gouji reads these \
+         through LibreOffice, which is not installed (no soffice on PATH); install it"
+    } else {
+        "doc_word97_needs_libreoffice.doc: error: a Word 97-2003 (.doc) or WPS (.wps) document, \
+         and this build of gouji reads none"
+    };
+    assert!(text.contains(want), "{text}");
+    assert!(text.contains("1 unreadable"), "{text}");
+}
