@@ -222,6 +222,8 @@ fn check(args: CheckArgs) -> anyhow::Result<i32> {
                 if findings_out.is_some() {
                     findings_csv(&audit, &shown, &mut fcsv);
                 }
+                // Counted as each report is done, not as its chunk is written.
+                progress.inc(1);
                 (body, notes, fcsv, Summary::of(&audit, folder))
             })
             .collect();
@@ -234,7 +236,6 @@ fn check(args: CheckArgs) -> anyhow::Result<i32> {
                 let _ = out.flush();
                 progress.suspend(|| io::stderr().write_all(notes.as_bytes()).ok());
             }
-            progress.inc(1);
             if let Some(f) = findings_out.as_mut() {
                 f.write_all(fcsv.as_bytes())?;
             }
