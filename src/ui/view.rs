@@ -651,3 +651,25 @@ pub fn status_mark(st: Status) -> &'static str {
         Status::Flagged => "F",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::wrap_width;
+    use unicode_width::UnicodeWidthStr;
+
+    #[test]
+    fn wrapped_messages_fit_their_width_and_keep_every_character() {
+        let msg =
+            "x1.pdf: a scanned PDF: its pages are images with no text layer，扫描件没有文字层";
+        for w in [1, 2, 7, 20, 58] {
+            let lines = wrap_width(msg, w);
+            assert!(
+                lines.iter().all(|l| l.width() <= w.max(2)),
+                "{w}: {lines:?}"
+            );
+            let joined: String = lines.concat();
+            let kept: String = msg.chars().filter(|c| *c != ' ').collect();
+            assert_eq!(joined.replace(' ', ""), kept, "{w}");
+        }
+    }
+}
