@@ -30,6 +30,8 @@ pub struct ReadOptions {
     /// The caller never writes annotations (`gouji check`): the report's hash is then computed
     /// only to compare it with annotations on disk, and [`Audit::hash`] is empty without them.
     pub read_only: bool,
+    /// Where the text extracted from PDF and Word files is cached (none: always read them).
+    pub cache: Option<crate::cache::Cache>,
 }
 
 /// The result of auditing one file. `report` is `None` when the file could not be read;
@@ -344,20 +346,30 @@ fn audit_owned(path: &Path, bytes: Vec<u8>, templates: &Templates, opts: &ReadOp
     } else {
         content_hash(&bytes)
     };
-    let decoded = match decode_owned(bytes, opts.encoding) {
-        Ok(d) => d,
-        Err(e) => return Audit::failed(path, e.to_string()),
+    let (text, encoding, document, read_warnings) = match crate::document::kind(&bytes) {
+        Some(kind) => match read_document(path, kind, &bytes, opts) {
+            Ok(mut x) => {
+                let text = std::mem::take(&mut x.text);
+                (
+                    text,
+                    kind_name(kind),
+                    Some(std::sync::Arc::new(x)),
+                    Vec::new(),
+                )
+            }
+            Err(e) => return Audit::failed(path, e.to_string()),
+        },
+        None => match decode_owned(bytes, opts.encoding) {
+            Ok(d) => (d.text, d.encoding, None, d.warnings),
+            Err(e) => return Audit::failed(path, e.to_string()),
+        },
     };
-    let parsed = parse(
-        path.to_path_buf(),
-        decoded.text,
-        decoded.encoding,
-        templates,
-    );
+    let mut parsed = parse(path.to_path_buf(), text, encoding, templates);
+    parsed.report.document = document;
     let mut audit = Audit {
         hash,
         notes: parsed.notes,
-        read_warnings: decoded.warnings,
+        read_warnings,
         report: Some(parsed.report),
         ..Audit::failed(path, String::new())
     };
@@ -376,6 +388,33 @@ fn audit_owned(path: &Path, bytes: Vec<u8>, templates: &Templates, opts: &ReadOp
     }
     recheck(&mut audit, templates);
     audit
+}
+
+/// How a document kind is named where an encoding is shown for text.
+fn kind_name(kind: crate::document::Kind) -> &'static str {
+    match kind {
+        crate::document::Kind::Pdf => "PDF",
+        crate::document::Kind::Zip => "Word .docx",
+        crate::document::Kind::Ole => "Word-97 via LibreOffice",
+    }
+}
+
+/// A PDF or Word document's text: from the cache when it holds these bytes, else read (and
+/// kept there).
+fn read_document(
+    path: &Path,
+    kind: crate::document::Kind,
+    bytes: &[u8],
+    opts: &ReadOptions,
+) -> Result<crate::document::Extracted, crate::document::DocumentError> {
+    if let Some(x) = opts.cache.as_ref().and_then(|c| c.get(bytes)) {
+        return Ok(x);
+    }
+    let x = crate::document::extract(path, kind, bytes)?;
+    if let Some(c) = &opts.cache {
+        c.put(bytes, &x);
+    }
+    Ok(x)
 }
 
 /// Reads the annotation file of `report`: its own, or when it has none the old-style file
@@ -427,6 +466,15 @@ pub fn recheck(audit: &mut Audit, templates: &Templates) {
     audit.findings = template
         .map(|t| check(checked, t, &audit.notes))
         .unwrap_or_default();
+    if let Some(d) = &report.document {
+        for w in &d.warnings {
+            audit.findings.push(Finding::warning(
+                "document_reading",
+                crate::template::TableKey::Applications,
+                w.clone(),
+            ));
+        }
+    }
     audit.verdicts = match &audit.annotations {
         Some(l) => judge(&audit.findings, checked, &l.annotations, template),
         None => vec![None; audit.findings.len()],
@@ -448,6 +496,8 @@ pub fn recheck(audit: &mut Audit, templates: &Templates) {
 pub struct Reports {
     pub files: Vec<PathBuf>,
     pub inputs: Vec<PathBuf>,
+    /// What the folders held besides reports ([`ReportPaths::skipped_line`]).
+    pub skipped: Option<String>,
 }
 
 impl Reports {
@@ -456,13 +506,22 @@ impl Reports {
     pub fn walk(inputs: Vec<PathBuf>) -> (Reports, Vec<(PathBuf, std::io::Error)>) {
         let mut files = Vec::new();
         let mut unlisted = Vec::new();
-        for entry in walk_paths(&inputs) {
+        let mut walk = walk_paths(&inputs);
+        for entry in walk.by_ref() {
             match entry {
                 Ok(p) => files.push(p),
                 Err(e) => unlisted.push(e),
             }
         }
-        (Reports { files, inputs }, unlisted)
+        let skipped = walk.skipped_line();
+        (
+            Reports {
+                files,
+                inputs,
+                skipped,
+            },
+            unlisted,
+        )
     }
 }
 
@@ -472,6 +531,7 @@ impl From<Vec<PathBuf>> for Reports {
         Reports {
             inputs: files.clone(),
             files,
+            skipped: None,
         }
     }
 }
@@ -499,6 +559,7 @@ pub fn walk_paths(inputs: &[PathBuf]) -> ReportPaths {
     ReportPaths {
         inputs: inputs.iter().cloned().collect(),
         levels: Vec::new(),
+        skipped: BTreeMap::new(),
     }
 }
 
@@ -509,6 +570,8 @@ pub struct ReportPaths {
     /// The directories being walked, outermost first, each with the rest of its sorted
     /// listing: every entry with whether it is a directory (following symbolic links).
     levels: Vec<(PathBuf, std::vec::IntoIter<(PathBuf, bool)>)>,
+    /// Files inside folders that were passed over, counted by their extension ("" for none).
+    skipped: BTreeMap<String, usize>,
 }
 
 impl Iterator for ReportPaths {
@@ -536,12 +599,51 @@ impl Iterator for ReportPaths {
                 }
             } else if is_report_file(&p) {
                 return Some(Ok(p));
+            } else {
+                let ext = p
+                    .extension()
+                    .map_or_else(String::new, |e| e.to_string_lossy().to_lowercase());
+                *self.skipped.entry(ext).or_default() += 1;
             }
         }
     }
 }
 
 impl ReportPaths {
+    /// The files of the folders walked so far that are not reports, by extension.
+    pub fn skipped(&self) -> &BTreeMap<String, usize> {
+        &self.skipped
+    }
+
+    /// "3 other file(s) skipped, not a report format (2 .csv, 1 without extension)", or
+    /// `None` when nothing was skipped.
+    pub fn skipped_line(&self) -> Option<String> {
+        let n: usize = self.skipped.values().sum();
+        if n == 0 {
+            return None;
+        }
+        let kinds: Vec<String> = self
+            .skipped
+            .iter()
+            .map(|(e, k)| {
+                if e.is_empty() {
+                    format!("{k} without extension")
+                } else {
+                    format!("{k} .{e}")
+                }
+            })
+            .collect();
+        Some(format!(
+            "{n} other file(s) skipped, not a report format ({}; reports are {})",
+            kinds.join(", "),
+            REPORT_EXTENSIONS
+                .iter()
+                .map(|e| format!("*.{e}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        ))
+    }
+
     /// Lists `dir`, sorted, as the next level of the walk.
     fn descend(&mut self, dir: &Path) -> std::io::Result<()> {
         if dir.is_symlink() && self.loops_back(dir) {
@@ -578,11 +680,13 @@ impl ReportPaths {
     }
 }
 
-/// True for the files a directory contributes: text, Markdown and HTML pages.
+/// The file name extensions a directory contributes (compared without case).
+pub const REPORT_EXTENSIONS: [&str; 9] = [
+    "txt", "md", "html", "htm", "shtml", "pdf", "docx", "doc", "wps",
+];
+
+/// True for the files a directory contributes: text, Markdown, HTML pages, PDF and Word.
 fn is_report_file(p: &Path) -> bool {
-    p.extension().is_some_and(|e| {
-        ["txt", "md", "html", "htm", "shtml"]
-            .iter()
-            .any(|x| e.eq_ignore_ascii_case(x))
-    })
+    p.extension()
+        .is_some_and(|e| REPORT_EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)))
 }

@@ -73,7 +73,8 @@ pub struct Finding {
 }
 
 impl Finding {
-    fn warning(rule: Key, table: TableKey, message: String) -> Finding {
+    /// A warning about `table` that names no cell.
+    pub fn warning(rule: Key, table: TableKey, message: String) -> Finding {
         Finding {
             rule,
             severity: Severity::Warning,

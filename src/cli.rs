@@ -54,8 +54,8 @@ pub enum Format {
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// Report files or directories (searched recursively for *.txt, *.md, *.html, *.htm, *.shtml);
-    /// `-` reads a report from standard input.
+    /// Report files or directories (searched recursively for *.txt, *.md, *.html, *.htm, *.shtml,
+    /// *.pdf, *.docx, *.doc, *.wps); `-` reads a report from standard input.
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -75,6 +75,9 @@ pub struct CheckArgs {
     /// Directory holding the annotation files (default: beside each report).
     #[arg(long, value_name = "DIR")]
     pub annotations: Option<PathBuf>,
+    /// Read every PDF and Word file again instead of using the text cached from an earlier run.
+    #[arg(long)]
+    pub no_cache: bool,
     /// Check with this many threads (default: one per core).
     #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
@@ -99,6 +102,7 @@ fn workbench(
     if annotations.is_some() {
         config.annotations_dir = annotations;
     }
+    config.cache = crate::cache::Cache::user();
     let inputs = if paths.is_empty() {
         vec![crate::ui::materialize_samples()?]
     } else {
@@ -118,10 +122,13 @@ fn workbench(
     if reports.files.is_empty() && !unlisted.is_empty() {
         anyhow::bail!("no report to open: {}", unlisted.join("; "));
     }
-    let notice = unlisted.first().map(|first| match unlisted.len() {
-        1 => format!("folder not listed: {first}"),
-        n => format!("folder not listed: {first} (and {} more)", n - 1),
-    });
+    let notice = unlisted
+        .first()
+        .map(|first| match unlisted.len() {
+            1 => format!("folder not listed: {first}"),
+            n => format!("folder not listed: {first} (and {} more)", n - 1),
+        })
+        .or_else(|| reports.skipped.clone());
     crate::ui::run(reports, config, notice)
 }
 
@@ -156,6 +163,11 @@ fn check(args: CheckArgs) -> anyhow::Result<i32> {
         corrections: !args.no_corrections,
         annotations: store,
         read_only: true,
+        cache: if args.no_cache {
+            None
+        } else {
+            crate::cache::Cache::user()
+        },
     };
     let mut findings_out = match &args.findings_csv {
         Some(p) => {
@@ -179,6 +191,7 @@ fn check(args: CheckArgs) -> anyhow::Result<i32> {
     // input order, memory flat in the number of reports.
     let chunk = 64 * rayon::current_num_threads().max(1);
     let mut walk = walk_paths(&args.paths);
+    let progress = progress_bar();
     loop {
         let entries: Vec<_> = walk.by_ref().take(chunk).collect();
         if entries.is_empty() {
@@ -210,6 +223,8 @@ fn check(args: CheckArgs) -> anyhow::Result<i32> {
                 if findings_out.is_some() {
                     findings_csv(&audit, &shown, &mut fcsv);
                 }
+                // Counted as each report is done, not as its chunk is written.
+                progress.inc(1);
                 (body, notes, fcsv, Summary::of(&audit, folder))
             })
             .collect();
@@ -220,7 +235,7 @@ fn check(args: CheckArgs) -> anyhow::Result<i32> {
             if !notes.is_empty() {
                 // Beside the report's own output, in order, even with stdout buffered.
                 let _ = out.flush();
-                let _ = io::stderr().write_all(notes.as_bytes());
+                progress.suspend(|| io::stderr().write_all(notes.as_bytes()).ok());
             }
             if let Some(f) = findings_out.as_mut() {
                 f.write_all(fcsv.as_bytes())?;
@@ -228,8 +243,13 @@ fn check(args: CheckArgs) -> anyhow::Result<i32> {
             totals.add(s);
         }
     }
+    progress.finish_and_clear();
     if args.format == Format::Text {
-        let line = totals.line();
+        let mut line = totals.line();
+        if let Some(sk) = walk.skipped_line() {
+            line.push_str("; ");
+            line.push_str(&sk);
+        }
         out_line(&mut out, &line)?;
     }
     if let Err(e) = out.flush() {
@@ -247,6 +267,26 @@ fn check(args: CheckArgs) -> anyhow::Result<i32> {
             0
         },
     )
+}
+
+/// A count of the reports checked on standard error when it is a terminal and the output goes
+/// elsewhere (a file, a pipe): a corpus of PDFs takes seconds to minutes. Hidden otherwise;
+/// output on the terminal shows its own progress. The walk is lazy, so there is no total.
+fn progress_bar() -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if !io::stderr().is_terminal() || io::stdout().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let pb = indicatif::ProgressBar::with_draw_target(
+        None,
+        indicatif::ProgressDrawTarget::stderr_with_hz(5),
+    );
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{spinner} {human_pos} report(s) checked, {per_sec}, {elapsed}",
+    ) {
+        pb.set_style(style);
+    }
+    pb
 }
 
 fn out_line(out: &mut impl Write, line: &str) -> anyhow::Result<()> {
@@ -418,7 +458,10 @@ fn render_text(a: &Audit, shown: &str, errors_only: bool, templates: &Templates)
         let pos = match (report, &f.span) {
             (Some(r), Some(span)) => {
                 let (l, c) = r.source_line_col(span.start);
-                format!("{shown}:{l}:{c}")
+                match r.page_of(span.start) {
+                    Some(p) => format!("{shown}:p{p}:{l}:{c}"),
+                    None => format!("{shown}:{l}:{c}"),
+                }
             }
             _ => shown.to_string(),
         };

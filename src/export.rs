@@ -88,7 +88,13 @@ impl Serialize for Num {
     }
 }
 
-struct FindingJ<'a>(&'a Finding, Option<&'a crate::annotations::Judged>);
+/// A finding, the reviewer's verdict on it, and the report it is about (for the page of its
+/// first cell).
+struct FindingJ<'a>(
+    &'a Finding,
+    Option<&'a crate::annotations::Judged>,
+    Option<&'a Report>,
+);
 
 impl Serialize for FindingJ<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -105,6 +111,11 @@ impl Serialize for FindingJ<'_> {
         m.serialize_entry("found", &Num(f.found))?;
         m.serialize_entry("message", &f.message)?;
         m.serialize_entry("suggestion", &f.suggestion.as_ref().map(SuggestionJ))?;
+        let page = self
+            .2
+            .zip(f.span.as_ref())
+            .and_then(|(r, span)| r.page_of(span.start));
+        m.serialize_entry("page", &page)?;
         m.serialize_entry("verdict", &self.1.map(VerdictJ))?;
         m.end()
     }
@@ -180,7 +191,7 @@ impl Serialize for AuditJson<'_> {
             .findings
             .iter()
             .enumerate()
-            .map(|(i, f)| FindingJ(f, self.audit.verdict(i)))
+            .map(|(i, f)| FindingJ(f, self.audit.verdict(i), report))
             .collect();
         m.serialize_entry("findings", &findings)?;
         m.serialize_entry("error", &self.audit.error)?;
@@ -251,7 +262,7 @@ impl Serialize for Apps<'_> {
 
 /// The JSON object for one finding.
 pub fn finding_json(f: &Finding) -> Json {
-    serde_json::to_value(FindingJ(f, None)).unwrap_or(Json::Null)
+    serde_json::to_value(FindingJ(f, None, None)).unwrap_or(Json::Null)
 }
 
 /// The JSON object for one audited file (the README's schema).

@@ -6,12 +6,18 @@
 
 pub mod annotations;
 pub mod audit;
+pub mod cache;
 pub mod checker;
 pub mod cli;
 pub mod decode;
+pub mod document;
 pub mod export;
 pub mod html;
+#[cfg(any(feature = "pdf", feature = "word"))]
+mod layout;
 pub mod parser;
+#[cfg(feature = "pdf")]
+pub mod pdf;
 pub mod report;
 pub mod split;
 pub mod synth;
@@ -19,3 +25,5 @@ pub mod template;
 pub mod text;
 pub mod tokenize;
 pub mod ui;
+#[cfg(feature = "word")]
+pub mod word;

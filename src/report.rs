@@ -131,6 +131,9 @@ pub struct Report {
     pub tables: Vec<Table>,
     /// The HTML page `text` was extracted from (layout G); `None` for report text.
     pub origin: Option<Arc<Origin>>,
+    /// The PDF or Word document `text` was extracted from (its pages, how it was read); its
+    /// own `text` is left empty, as `text` above holds it.
+    pub document: Option<Arc<crate::document::Extracted>>,
     /// Built on first use: a batch run in JSON never needs it.
     lines: OnceLock<LineIndex>,
 }
@@ -151,6 +154,7 @@ impl Report {
             year: None,
             tables: Vec::new(),
             origin: None,
+            document: None,
         }
     }
 
@@ -179,6 +183,12 @@ impl Report {
             Some(o) => o.line_col(offset),
             None => self.line_col(offset),
         }
+    }
+
+    /// The 1-based page of the PDF holding byte `offset` of `text`; `None` for files without
+    /// pages.
+    pub fn page_of(&self, offset: usize) -> Option<usize> {
+        self.document.as_ref()?.page_of(offset)
     }
 
     /// Number of lines in the text.

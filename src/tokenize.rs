@@ -132,8 +132,9 @@ fn split_with_offsets(line: &str, sep: char) -> impl Iterator<Item = (usize, &st
     })
 }
 
-/// "- 3 -", "第 3 页", "— 12 —": page footers that PDF extraction leaves inside tables.
-fn is_page_footer(line: &str) -> bool {
+/// "- 3 -", "第 3 页", "— 12 —": page footers that PDF extraction leaves inside tables, and
+/// the page markers gouji prints in a PDF's text ("— 第 3 页 —").
+pub(crate) fn is_page_footer(line: &str) -> bool {
     if line.len() > 24 {
         return false;
     }
@@ -145,7 +146,13 @@ fn is_page_footer(line: &str) -> bool {
     let inner = t
         .strip_prefix(['-', '－', '—'])
         .and_then(|s| s.strip_suffix(['-', '－', '—']))
-        .or_else(|| t.strip_prefix('第').and_then(|s| s.strip_suffix('页')));
+        .or(Some(&t))
+        // "第 3 页", and gouji's own page marker "— 第 3 页 —" in text read from a PDF.
+        .map(|s| {
+            s.strip_prefix('第')
+                .and_then(|s| s.strip_suffix('页'))
+                .unwrap_or(s)
+        });
     inner.is_some_and(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit()))
 }
 

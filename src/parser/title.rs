@@ -44,7 +44,8 @@ fn title_lines(text: &str) -> (Option<String>, Option<i32>) {
     let lines: Vec<&str> = text
         .lines()
         .map(trim_space)
-        .filter(|l| !l.is_empty())
+        // Page footers, and the page markers of text read from a PDF, are no part of a title.
+        .filter(|l| !l.is_empty() && !crate::tokenize::is_page_footer(l))
         .take(12)
         .collect();
     for start in 0..lines.len() {

@@ -30,6 +30,8 @@ pub struct Config {
     pub annotations_dir: Option<PathBuf>,
     pub theme: Theme,
     pub keymap: Keymap,
+    /// Where PDF and Word text is cached (set by the binary; tests read without a cache).
+    pub cache: Option<crate::cache::Cache>,
 }
 
 /// A configuration file that cannot be used; the message names the file, the key and the line.
@@ -69,6 +71,7 @@ impl Config {
             annotations_dir: raw.annotations_dir,
             theme,
             keymap,
+            cache: None,
         })
     }
 

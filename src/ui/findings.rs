@@ -134,7 +134,10 @@ fn operand(a: &Audit, s: &State, f: &Finding, (row, col): (&str, &str), by_colum
         (Some(r), Some(c)) if c.span.end > c.span.start => {
             // Line and column: web text prints a whole table on one line.
             let (l, col) = r.source_line_col(c.span.start);
-            format!(" (line {l}:{col})")
+            match r.page_of(c.span.start) {
+                Some(p) => format!(" (page {p}, line {l}:{col})"),
+                None => format!(" (line {l}:{col})"),
+            }
         }
         _ => String::new(),
     };

@@ -102,6 +102,7 @@ impl App {
             corrections: true,
             annotations: store,
             read_only: false,
+            cache: config.cache.clone(),
         }
     }
 

@@ -105,16 +105,23 @@ pub fn draw(f: &mut Frame, s: &State, r: Rect, cfg: &Config) {
     } else {
         String::new()
     };
+    let from = match (&report.origin, &report.document) {
+        (Some(_), _) => ", from HTML; lines of the page".to_string(),
+        (None, Some(d)) if !d.pages.is_empty() => {
+            format!(
+                ", text and table rows read from its {} pages",
+                d.pages.len()
+            )
+        }
+        (None, Some(_)) => ", text and table rows read from the document".to_string(),
+        (None, None) => String::new(),
+    };
     let title = format!(
         "{} | {} ({}{}){}",
         Pane::Raw.title(),
         s.entries[s.open].name,
         report.encoding,
-        if report.origin.is_some() {
-            ", from HTML; lines of the page"
-        } else {
-            ""
-        },
+        from,
         if mode.is_empty() {
             String::new()
         } else {

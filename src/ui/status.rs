@@ -123,7 +123,10 @@ pub fn cell_status(s: &State) -> Option<String> {
         && c.span.end > c.span.start
     {
         let (l, col) = report.source_line_col(c.span.start);
-        out.push_str(&format!("  [line {l}:{col}]"));
+        match report.page_of(c.span.start) {
+            Some(p) => out.push_str(&format!("  [page {p}, line {l}:{col}]")),
+            None => out.push_str(&format!("  [line {l}:{col}]")),
+        }
     }
     Some(out)
 }

@@ -188,15 +188,55 @@ pub fn placeholder_or<'a>(
         None => "loading...".to_string(),
         Some(a) => match pick(a) {
             Some(report) => return Some((a, report)),
-            None => a.error.clone().unwrap_or_default(),
+            None => format!(
+                "{}: {}",
+                s.entries[s.open].name,
+                a.error.clone().unwrap_or_default()
+            ),
         },
     };
     let b = block(pane.title().into(), s.focus == pane, cfg);
-    f.render_widget(
-        Paragraph::new(fit_width(&msg, r.width.saturating_sub(2) as usize)).block(b),
-        r,
-    );
+    let lines: Vec<Line> = wrap_width(&msg, r.width.saturating_sub(2) as usize)
+        .into_iter()
+        .map(Line::raw)
+        .collect();
+    f.render_widget(Paragraph::new(lines).block(b), r);
     None
+}
+
+/// `s` cut into lines of at most `w` columns (display width; CJK counts two), breaking at a
+/// space when one is near, else anywhere: ratatui's own wrap mishandles CJK (stack.md).
+pub fn wrap_width(s: &str, w: usize) -> Vec<String> {
+    use unicode_width::UnicodeWidthChar;
+    let w = w.max(1);
+    let mut out = Vec::new();
+    let mut line = String::new();
+    let mut width = 0;
+    for c in s.chars() {
+        let cw = c.width().unwrap_or(0);
+        if width + cw > w {
+            // Break at the last space of the line when it is in its second half.
+            match line.rfind(' ').filter(|&i| line[..i].width() * 2 >= w) {
+                Some(i) => {
+                    let rest = line[i + 1..].to_string();
+                    line.truncate(i);
+                    out.push(std::mem::take(&mut line));
+                    width = rest.width();
+                    line = rest;
+                }
+                None => {
+                    out.push(std::mem::take(&mut line));
+                    width = 0;
+                }
+            }
+        }
+        line.push(c);
+        width += cw;
+    }
+    if !line.is_empty() {
+        out.push(line);
+    }
+    out
 }
 
 pub fn display_value(v: &Value) -> String {
@@ -223,5 +263,27 @@ pub fn status_mark(st: Status) -> &'static str {
         Status::Todo => " ",
         Status::Reviewed => "R",
         Status::Flagged => "F",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap_width;
+    use unicode_width::UnicodeWidthStr;
+
+    #[test]
+    fn wrapped_messages_fit_their_width_and_keep_every_character() {
+        let msg =
+            "x1.pdf: a scanned PDF: its pages are images with no text layer，扫描件没有文字层";
+        for w in [1, 2, 7, 20, 58] {
+            let lines = wrap_width(msg, w);
+            assert!(
+                lines.iter().all(|l| l.width() <= w.max(2)),
+                "{w}: {lines:?}"
+            );
+            let joined: String = lines.concat();
+            let kept: String = msg.chars().filter(|c| *c != ' ').collect();
+            assert_eq!(joined.replace(' ', ""), kept, "{w}");
+        }
     }
 }
