@@ -166,7 +166,13 @@ fn review_errors_of_a_real_pdf_name_their_page() {
         assert_eq!(e["rule"], "review_sum");
         assert_eq!(e["page"], 4, "{e}");
     }
-    let text = gouji::cli::render(&a, "x.pdf", gouji::cli::Format::Text, true);
+    let text = gouji::cli::render(
+        &a,
+        "x.pdf",
+        gouji::cli::Format::Text,
+        true,
+        &Templates::embedded().unwrap(),
+    );
     assert!(text.starts_with("x.pdf:p4:"), "{text}");
     // The raw text marks its pages, and every page's marker is where the report says.
     let r = a.report.as_ref().unwrap();
