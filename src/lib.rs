@@ -11,6 +11,7 @@ pub mod cli;
 pub mod decode;
 pub mod export;
 pub mod html;
+pub mod narrative;
 pub mod parser;
 pub mod report;
 pub mod split;

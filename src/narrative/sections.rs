@@ -1,0 +1,113 @@
+//! Report-level checks (warnings): the statistical period's year against the title's, the
+//! sections the template requires, section 五 saying something and section 六 reporting
+//! 信息处理费.
+
+use crate::checker::{Finding, Severity};
+use crate::report::Report;
+use crate::template::TableKey;
+
+use super::CheckRules;
+
+fn warning(rule: &'static str, message: String, span: Option<std::ops::Range<usize>>) -> Finding {
+    Finding {
+        rule,
+        severity: Severity::Warning,
+        table: TableKey::Active,
+        cells: Vec::new(),
+        expected: None,
+        found: None,
+        message,
+        suggestion: None,
+        quote: span.clone(),
+        span,
+        stated_cells: 0,
+        unread: Vec::new(),
+    }
+}
+
+/// The report-level findings. Only reports in which some table was found are looked at (the
+/// rest are unreadable and say so).
+pub fn section_checks(report: &Report, rules: &CheckRules) -> Vec<Finding> {
+    let text = report.text.as_str();
+    let mut out = Vec::new();
+    if let Some(year) = report.year
+        && let Some(c) = rules.period.captures(text)
+        && let (Some(m), Some(y)) = (c.get(0), c.name("year"))
+        && let Ok(period) = y.as_str().parse::<i32>()
+        && period != year
+    {
+        out.push(warning(
+            "period_year",
+            format!(
+                "the title is for {year} but the statistical period starts in {period}: “{}”",
+                m.as_str()
+            ),
+            Some(m.range()),
+        ));
+    }
+    // Each section's heading: its last match (the overview may name every section first).
+    let found: Vec<Option<std::ops::Range<usize>>> = rules
+        .sections
+        .iter()
+        .map(|s| s.regex.find_iter(text).last().map(|m| m.range()))
+        .collect();
+    let missing: Vec<&str> = rules
+        .sections
+        .iter()
+        .zip(&found)
+        .filter(|(_, f)| f.is_none())
+        .map(|(s, _)| s.name.as_str())
+        .collect();
+    if !missing.is_empty() {
+        out.push(warning(
+            "missing_section",
+            format!(
+                "no heading of the required section(s) {} was found",
+                missing.join(", ")
+            ),
+            None,
+        ));
+    }
+    for (i, (s, at)) in rules.sections.iter().zip(&found).enumerate() {
+        let Some(at) = at else { continue };
+        // The body: to the next section's heading found after this one, or the end.
+        let end = found[i + 1..]
+            .iter()
+            .flatten()
+            .map(|r| r.start)
+            .find(|&e| e > at.end)
+            .unwrap_or(text.len());
+        let body = text[at.end..end].trim_matches(|c: char| {
+            c.is_whitespace() || matches!(c, '：' | ':' | '。' | '.' | '|')
+        });
+        if !s.empty.is_empty() && (body.is_empty() || s.empty.iter().any(|e| body == e.as_str())) {
+            out.push(warning(
+                "section_problems",
+                format!(
+                    "section {} is {}: the template requires the problems found and how they are being addressed",
+                    s.name,
+                    if body.is_empty() {
+                        "empty".to_string()
+                    } else {
+                        format!("only “{body}”")
+                    }
+                ),
+                Some(at.clone()),
+            ));
+        }
+        if let Some(from) = s.must_mention_from
+            && report.year.is_some_and(|y| y >= from)
+            && !s.must_mention.iter().any(|m| body.contains(m.as_str()))
+        {
+            out.push(warning(
+                "section_fees",
+                format!(
+                    "section {} does not mention {}: from {from} on it must report the 信息处理费 charged (or that none was)",
+                    s.name, s.must_mention[0]
+                ),
+                Some(at.clone()),
+            ));
+        }
+    }
+    out
+}
