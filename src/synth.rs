@@ -275,7 +275,7 @@ pub fn render(
         .collect();
     w.cells(&all);
     w.para(
-        "\n五、存在的主要问题及改进情况\n一是公开质量有待提高。\n六、其他需要报告的事项\n无。\n",
+        "\n五、存在的主要问题及改进情况\n一是公开质量有待提高。\n六、其他需要报告的事项\n本年度未收取信息处理费。\n",
     );
     if layout == Layout::G {
         w.out.push_str("</body></html>\n");

@@ -58,7 +58,9 @@ pub fn section_checks(report: &Report, rules: &CheckRules) -> Vec<Finding> {
         .filter(|(_, f)| f.is_none())
         .map(|(s, _)| s.name.as_str())
         .collect();
-    if !missing.is_empty() {
+    // A text with no heading at all is an excerpt of the tables (or lost its headings in
+    // extraction): naming every section missing would say nothing about the report.
+    if !missing.is_empty() && missing.len() < rules.sections.len() {
         out.push(warning(
             "missing_section",
             format!(
