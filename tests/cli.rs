@@ -183,7 +183,10 @@ fn csv_is_one_line_per_cell_and_findings_go_to_their_file() {
     // 003's tables add up; its one finding is the narrative's 未收到 against 51 new.
     assert_eq!(f.lines().count(), 2, "{f}");
     assert!(
-        f.lines().nth(1).unwrap().contains(",narrative_table,warning,applications,new/total,51,0,"),
+        f.lines()
+            .nth(1)
+            .unwrap()
+            .contains(",narrative_table,warning,applications,new/total,51,0,"),
         "{f}"
     );
 }
