@@ -69,6 +69,7 @@ struct RulesFile {
     qualifiers: Vec<String>,
     clause_rejects: Vec<String>,
     repetition: RepetitionFile,
+    series: SeriesFile,
     period: PeriodFile,
     sections: Vec<SectionFile>,
     statements: Vec<StatementFile>,
@@ -80,6 +81,13 @@ struct RepetitionFile {
     threshold: f64,
     min_chars: usize,
     boilerplate: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SeriesFile {
+    prefix_ends: Vec<String>,
+    levels: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -170,6 +178,9 @@ pub struct CheckRules {
     pub repetition_threshold: f64,
     pub repetition_min_chars: usize,
     pub boilerplate: Vec<String>,
+    /// How agency names are normalized for pairing ([`crate::series::normalize_agency`]).
+    pub agency_prefix_ends: Vec<String>,
+    pub agency_levels: Vec<String>,
     /// The statistical period's first day; group `year`.
     pub period: Regex,
     pub sections: Vec<Section>,
@@ -205,6 +216,8 @@ impl CheckRules {
             ("qualifiers", &f.qualifiers),
             ("clause_rejects", &f.clause_rejects),
             ("repetition.boilerplate", &f.repetition.boilerplate),
+            ("series.prefix_ends", &f.series.prefix_ends),
+            ("series.levels", &f.series.levels),
         ] {
             if list.is_empty() || blank(list) {
                 return Err(invalid(entry, "is empty or holds a blank entry"));
@@ -295,6 +308,8 @@ impl CheckRules {
             repetition_threshold: f.repetition.threshold,
             repetition_min_chars: f.repetition.min_chars,
             boilerplate: f.repetition.boilerplate,
+            agency_prefix_ends: f.series.prefix_ends,
+            agency_levels: f.series.levels,
             period,
             sections,
             statements,
