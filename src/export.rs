@@ -311,7 +311,9 @@ impl Serialize for CorrectionJ<'_> {
 /// One cross-report object of `gouji check --format json`'s final section.
 pub fn cross_json_line(f: &crate::series::CrossFinding) -> String {
     let pairs = |v: &[(&str, &str)]| -> Vec<[String; 2]> {
-        v.iter().map(|(r, c)| [r.to_string(), c.to_string()]).collect()
+        v.iter()
+            .map(|(r, c)| [r.to_string(), c.to_string()])
+            .collect()
     };
     let j = json!({
         "kind": "cross_report",

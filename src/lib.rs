@@ -7,8 +7,8 @@
 pub mod annotations;
 pub mod audit;
 pub mod checker;
-pub mod corpus;
 pub mod cli;
+pub mod corpus;
 pub mod decode;
 pub mod export;
 pub mod html;
@@ -20,6 +20,6 @@ pub mod split;
 pub mod synth;
 pub mod template;
 pub mod text;
-pub mod xlsx;
 pub mod tokenize;
 pub mod ui;
+pub mod xlsx;

@@ -282,7 +282,11 @@ impl Series {
                 {
                     let expected = before + i - r;
                     if (now - expected).abs() > 1e-6 {
-                        let name = if *row == "rules" { "规章" } else { "规范性文件" };
+                        let name = if *row == "rules" {
+                            "规章"
+                        } else {
+                            "规范性文件"
+                        };
                         out.push(CrossFinding {
                             rule: "in_force_continuity",
                             severity: Some(Severity::Warning),

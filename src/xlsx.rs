@@ -294,9 +294,9 @@ impl XlsxWriter {
                             continue;
                         }
                         let r = CellRef::new(table.key, row.key, col);
-                        let fix = corrected.iter().find(|c| {
-                            c.table == r.table && c.row == r.row && c.column == r.column
-                        });
+                        let fix = corrected
+                            .iter()
+                            .find(|c| c.table == r.table && c.row == r.row && c.column == r.column);
                         let (raw, at) = match fix {
                             Some(c) => (
                                 c.original.map_or(String::new(), |o| o.raw.clone()),
@@ -354,16 +354,16 @@ impl XlsxWriter {
                 }
             }
         }
-        let (status, reviewer, note) = a.annotations.as_ref().map_or(
-            (Status::Todo, String::new(), String::new()),
-            |l| {
-                (
-                    l.annotations.status,
-                    l.annotations.reviewer.clone(),
-                    l.annotations.note.clone(),
-                )
-            },
-        );
+        let (status, reviewer, note) =
+            a.annotations
+                .as_ref()
+                .map_or((Status::Todo, String::new(), String::new()), |l| {
+                    (
+                        l.annotations.status,
+                        l.annotations.reviewer.clone(),
+                        l.annotations.note.clone(),
+                    )
+                });
         let kind = match status {
             Status::Todo => Kind::Todo,
             Status::Reviewed => Kind::Reviewed,
