@@ -426,15 +426,16 @@ impl Totals {
         }
     }
 
+    /// The counts (the corpus view's), then the one summary line, last.
     fn lines(&self) -> Vec<String> {
-        let mut v = vec![self.line()];
+        let mut v = self.counts.lines();
         if self.cross_errors + self.cross_warnings > 0 {
             v.push(format!(
                 "across reports: {} error(s), {} warning(s)",
                 self.cross_errors, self.cross_warnings
             ));
         }
-        v.extend(self.counts.lines());
+        v.push(self.line());
         v
     }
 

@@ -112,15 +112,12 @@ impl Summary {
 /// "淮安市洪泽区人民政府" one year and "洪泽区人民政府" the next).
 pub fn normalize_agency(name: &str, rules: &CheckRules) -> String {
     let mut s: String = crate::text::fold_label(name);
-    loop {
-        let Some(end) = rules
-            .agency_prefix_ends
-            .iter()
-            .filter_map(|p| s.find(p.as_str()).map(|i| i + p.len()))
-            .min()
-        else {
-            break;
-        };
+    while let Some(end) = rules
+        .agency_prefix_ends
+        .iter()
+        .filter_map(|p| s.find(p.as_str()).map(|i| i + p.len()))
+        .min()
+    {
         let rest = &s[end..];
         // Only when what remains is itself a named level ("洪泽区…"), not the body ("人民政府").
         let head: String = rest.chars().take(8).collect();

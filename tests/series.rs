@@ -121,10 +121,14 @@ fn a_planted_carry_over_mismatch_names_both_files_and_cells() {
     );
     assert!(text.contains("errors by rule: carry_over 2"), "{text}");
     assert!(
+        text.contains("\nreports by year: 2021: 1, 2022: 1, 2023: 1\n"),
+        "{text}"
+    );
+    assert!(
         text.lines()
             .last()
             .unwrap()
-            .starts_with("reports by year: 2021: 1, 2022: 1, 2023: 1"),
+            .starts_with("checked 3 report(s)"),
         "{text}"
     );
 }

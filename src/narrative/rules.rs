@@ -349,7 +349,7 @@ fn cell_pattern(s: &str, templates: &Templates) -> Result<CellPattern, String> {
         let spec = t.table(table);
         spec.rows
             .iter()
-            .any(|r| key_matches(row, r.key) && spec.row_columns(r).iter().any(|c| *c == column))
+            .any(|r| key_matches(row, r.key) && spec.row_columns(r).contains(&column))
     });
     if !found {
         return Err(format!(

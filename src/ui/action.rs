@@ -35,11 +35,13 @@ pub enum Action {
     Search,
     CycleFilter,
     Zoom,
+    /// The corpus view: counts over every report; Enter opens one.
+    Corpus,
 }
 
 impl Action {
     /// Every action, in the order the help lists them.
-    pub const ALL: [Action; 28] = [
+    pub const ALL: [Action; 29] = [
         Action::Quit,
         Action::Help,
         Action::NextPane,
@@ -68,6 +70,7 @@ impl Action {
         Action::Search,
         Action::CycleFilter,
         Action::Zoom,
+        Action::Corpus,
     ];
 
     /// The config name of the action.
@@ -101,6 +104,7 @@ impl Action {
             Action::Search => "search",
             Action::CycleFilter => "cycle_filter",
             Action::Zoom => "zoom",
+            Action::Corpus => "corpus",
         }
     }
 
@@ -135,6 +139,7 @@ impl Action {
             Action::Search => "search the raw text",
             Action::CycleFilter => "files: all / with errors / unreviewed",
             Action::Zoom => "zoom the focused pane",
+            Action::Corpus => "corpus view: all reports by outcome, rule, agency and year",
         }
     }
 

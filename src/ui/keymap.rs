@@ -154,6 +154,7 @@ const DEFAULTS: &[(Action, &[&str])] = &[
     (Action::Search, &["/"]),
     (Action::CycleFilter, &["F"]),
     (Action::Zoom, &["z"]),
+    (Action::Corpus, &["C"]),
 ];
 
 impl Keymap {

@@ -7,6 +7,7 @@
 pub mod action;
 pub mod browser;
 pub mod config;
+pub mod corpus;
 pub mod keymap;
 pub mod state;
 pub mod table;
@@ -109,6 +110,9 @@ impl App {
         });
         let mut state = State::new(paths, templates, size);
         state.notice = notice;
+        if let Some(t) = config.repetition_threshold {
+            state.repetition_threshold = t;
+        }
         App {
             state,
             config,
@@ -129,7 +133,10 @@ impl App {
         let notice = App::startup_notice(&opts, &reports);
         let paths = reports.files;
         let mut app = App {
-            state: State::new(paths.clone(), templates.clone(), size),
+            state: State::with_threshold(
+                State::new(paths.clone(), templates.clone(), size),
+                config.repetition_threshold,
+            ),
             config,
             opts,
             rx: None,

@@ -204,6 +204,9 @@ pub fn draw(f: &mut Frame, s: &State, cfg: &Config) {
     if let Some((target, ta)) = &s.editor {
         draw_editor(f, s, target, ta, cfg);
     }
+    if let Some(c) = &s.corpus {
+        super::corpus::draw(f, s, c, cfg);
+    }
     if s.help {
         draw_help(f, s, cfg);
     }
