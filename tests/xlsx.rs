@@ -141,3 +141,61 @@ fn xlsx_needs_an_output_file() {
     assert_eq!(code, 2);
     assert!(err.contains("--output"), "{err}");
 }
+
+/// A reviewer's correction carries its provenance everywhere: JSON `corrections` (original,
+/// value, line:col, who), the cells CSV (`corrected,original,line,col`), the xlsx cells sheet.
+#[test]
+fn corrections_carry_their_provenance_in_json_csv_and_xlsx() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "000_baa44959fd9d628f.txt";
+    let report = dir.path().join(name);
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("assets/samples")
+            .join(name),
+        &report,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join(format!("{name}.gouji.toml")),
+        format!(
+            "schema = 1\nreport = \"{name}\"\nreport_hash = \"fnv1a64:0\"\nstatus = \"reviewed\"\n\
+             reviewer = \"李审核\"\n\n[[cell]]\ntable = \"applications\"\nrow = \"total\"\n\
+             column = \"natural\"\nparsed = \"43\"\ncorrected = \"44\"\ntime = \"2026-11-23T11:03:56Z\"\n"
+        ),
+    )
+    .unwrap();
+    let (_, out, err) = run(&["check", "--format", "json", report.to_str().unwrap()]);
+    let j: serde_json::Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
+    assert_eq!(
+        j["corrections"],
+        serde_json::json!([{"table": "applications", "row": "total", "column": "natural",
+            "original": "43", "corrected": 44, "line": 342, "col": 2, "by": "李审核"}]),
+        "{err}"
+    );
+    let (_, csv, _) = run(&["check", "--format", "csv", report.to_str().unwrap()]);
+    assert!(
+        csv.lines()
+            .any(|l| l.ends_with(",applications,total,natural,44,44,true,43,342,2")),
+        "{csv}"
+    );
+    let xlsx = dir.path().join("out.xlsx");
+    run(&[
+        "check",
+        "--format",
+        "xlsx",
+        "-o",
+        xlsx.to_str().unwrap(),
+        report.to_str().unwrap(),
+    ]);
+    let mut wb: Xlsx<_> = open_workbook(&xlsx).unwrap();
+    let cells = wb.worksheet_range("单元格 cells").unwrap();
+    let row: Vec<String> = cells
+        .rows()
+        .find(|r| text(&r[2]) == "(七)总计" && text(&r[3]) == "自然人")
+        .map(|r| r.iter().map(text).collect())
+        .expect("the corrected cell");
+    assert_eq!(&row[4..], ["43", "43", "44", "李审核", "342:2"]);
+    let reviewed = wb.worksheet_range("已审 reviewed").unwrap();
+    assert_eq!(reviewed.rows().count(), 2);
+}

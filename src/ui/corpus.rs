@@ -135,7 +135,14 @@ impl Corpus {
                 f
             })
             .collect();
-        rows.sort_by(|a, b| (&a.agency, a.year, a.entry).cmp(&(&b.agency, b.year, b.entry)));
+        // By agency as the pairing names it ("淮安市洪泽区…" beside "洪泽区…"), then year.
+        let key = |r: &CorpusRow| {
+            rules.map_or_else(
+                || r.agency.clone(),
+                |ru| crate::series::normalize_agency(&r.agency, ru),
+            )
+        };
+        rows.sort_by_cached_key(|r| (key(r), r.year, r.entry));
         let cursor = rows.iter().position(|r| r.entry == s.open).unwrap_or(0);
         Corpus {
             counts,
