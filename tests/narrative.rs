@@ -195,6 +195,9 @@ fn qualified_comparative_and_other_years_numbers_are_left_alone() {
         "2018年收到政府信息公开申请30件",
         // approximate
         "收到政府信息公开申请40余件",
+        // a part of the whole, or more than the agency's own table
+        "全区共收到申请44件，其中区政府办收到政府信息公开申请30件",
+        "各部门共收到政府信息公开申请120件",
         // across a line break: the number belongs to the next line
         "全年收到政府信息公开申请\n45件",
         // across a full stop

@@ -133,6 +133,8 @@ struct StatementFile {
     unless: Vec<String>,
     #[serde(default)]
     reject_before: Vec<String>,
+    #[serde(default)]
+    clause_unless: Vec<String>,
 }
 
 /// One cell a statement names: `row` may be a pattern ending in `.*`.
@@ -157,6 +159,8 @@ pub struct Statement {
     pub qualified: Qualified,
     pub unless: Vec<String>,
     pub reject_before: Vec<String>,
+    /// Texts in the clause before the match that leave it alone ("其中…": a part).
+    pub clause_unless: Vec<String>,
 }
 
 /// A section the template requires.
@@ -300,6 +304,7 @@ impl CheckRules {
                 qualified: s.qualified,
                 unless: s.unless,
                 reject_before: s.reject_before,
+                clause_unless: s.clause_unless,
             });
         }
         Ok(CheckRules {

@@ -121,6 +121,7 @@ fn plain(
         .clause_rejects
         .iter()
         .any(|r| clause.contains(r.as_str()) || matched.contains(r.as_str()))
+        || st.clause_unless.iter().any(|r| clause.contains(r.as_str()))
     {
         return false;
     }
