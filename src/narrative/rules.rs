@@ -189,6 +189,9 @@ pub struct CheckRules {
     pub period: Regex,
     pub sections: Vec<Section>,
     pub statements: Vec<Statement>,
+    /// Every statement's regex in one set: a sentence is searched once for all of them, and
+    /// only the statements that match are searched again for their number.
+    pub statement_set: regex::RegexSet,
 }
 
 impl CheckRules {
@@ -307,7 +310,14 @@ impl CheckRules {
                 clause_unless: s.clause_unless,
             });
         }
+        let statement_set = regex::RegexSet::new(statements.iter().map(|s| s.regex.as_str()))
+            .map_err(|source| RulesError::Regex {
+                file: file.into(),
+                entry: "statements".into(),
+                source,
+            })?;
         Ok(CheckRules {
+            statement_set,
             qualifiers: f.qualifiers,
             clause_rejects: f.clause_rejects,
             repetition_threshold: f.repetition.threshold,

@@ -23,7 +23,11 @@ pub fn narrative_table(report: &Report, template: &Template, rules: &CheckRules)
         if !sentence.contains(['件', '起', '宗', '未']) && !sentence.contains("没有") {
             continue;
         }
-        for st in &rules.statements {
+        let matched = rules.statement_set.matches(sentence);
+        if !matched.matched_any() {
+            continue;
+        }
+        for st in matched.iter().map(|i| &rules.statements[i]) {
             for caps in st.regex.captures_iter(sentence) {
                 let Some(m) = caps.get(0) else { continue };
                 let number = st.regex.capture_names().flatten().find_map(|name| {
