@@ -37,16 +37,19 @@ pub fn sentences(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     })
 }
 
-/// FNV-1a of a sentence with its white space removed: two sentences printed alike hash alike.
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0100_0000_01b3;
+
+/// FNV-1a of a sentence with its white space removed: two sentences printed alike hash alike
+/// (what [`sentence_hashes`] computes for each sentence).
+#[cfg(test)]
 fn sentence_hash(s: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in s.chars().filter(|c| !c.is_whitespace()).flat_map(|c| {
+    let mut h = FNV_OFFSET;
+    for c in s.chars().filter(|c| !c.is_whitespace()) {
         let mut buf = [0; 4];
-        let n = c.encode_utf8(&mut buf).len();
-        buf.into_iter().take(n)
-    }) {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
+        for &b in c.encode_utf8(&mut buf).as_bytes() {
+            h = (h ^ u64::from(b)).wrapping_mul(FNV_PRIME);
+        }
     }
     h
 }
@@ -55,18 +58,33 @@ fn sentence_hash(s: &str) -> u64 {
 /// `repetition_min_chars` characters that hold a CJK character and no boilerplate text, and
 /// are not mostly digits (table rows). What the repetition share compares between years.
 pub fn sentence_hashes(text: &str, rules: &CheckRules) -> Vec<u64> {
-    let mut v: Vec<u64> = sentences(text)
-        .map(|r| &text[r])
-        .filter(|s| {
-            let chars = s.chars().filter(|c| !c.is_whitespace()).count();
-            let digits = s.chars().filter(char::is_ascii_digit).count();
-            chars >= rules.repetition_min_chars
-                && digits * 3 < chars
-                && s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
-                && !rules.boilerplate.iter().any(|b| s.contains(b.as_str()))
-        })
-        .map(sentence_hash)
-        .collect();
+    let mut v: Vec<u64> = Vec::new();
+    for r in sentences(text) {
+        let s = &text[r];
+        // A character is at least a byte: shorter sentences cannot have enough of them.
+        if s.len() < rules.repetition_min_chars {
+            continue;
+        }
+        // One pass: characters, digits, a CJK character, and the hash of the non-space text.
+        let (mut chars, mut digits, mut cjk) = (0, 0, false);
+        let mut h = FNV_OFFSET;
+        for c in s.chars().filter(|c| !c.is_whitespace()) {
+            chars += 1;
+            digits += usize::from(c.is_ascii_digit());
+            cjk |= ('\u{4e00}'..='\u{9fff}').contains(&c);
+            let mut buf = [0; 4];
+            for &b in c.encode_utf8(&mut buf).as_bytes() {
+                h = (h ^ u64::from(b)).wrapping_mul(FNV_PRIME);
+            }
+        }
+        if chars >= rules.repetition_min_chars
+            && digits * 3 < chars
+            && cjk
+            && !rules.boilerplate.iter().any(|b| s.contains(b.as_str()))
+        {
+            v.push(h);
+        }
+    }
     v.sort_unstable();
     v.dedup();
     v
@@ -113,6 +131,12 @@ mod tests {
         assert_eq!(repetition_share(&[1, 2, 3, 4], &[2, 4, 9]), Some(0.5));
         assert_eq!(repetition_share(&[], &[1]), None);
         assert_eq!(sentence_hash("甲 乙"), sentence_hash("甲乙"));
+        let r = CheckRules::embedded().unwrap();
+        let text = "这是一个足够长的句子，用来测试哈希。表格 1 2 3 4 5 6 7 8 9 10 11 12\n短句。";
+        assert_eq!(
+            sentence_hashes(text, r),
+            [sentence_hash("这是一个足够长的句子，用来测试哈希")]
+        );
         assert_eq!(parse_number("５１"), Some(51.0));
     }
 }

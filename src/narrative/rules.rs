@@ -102,6 +102,7 @@ struct SectionFile {
     id: String,
     name: String,
     regex: String,
+    key: String,
     #[serde(default)]
     empty: Vec<String>,
     #[serde(default)]
@@ -169,6 +170,8 @@ pub struct Section {
     pub id: Key,
     pub name: String,
     pub regex: Regex,
+    /// A text every heading holds, found with `memmem` before the regex runs around it.
+    pub key: String,
     pub empty: Vec<String>,
     pub must_mention: Vec<String>,
     pub must_mention_from: Option<i32>,
@@ -243,7 +246,7 @@ impl CheckRules {
         let mut sections = Vec::new();
         for s in f.sections {
             let entry = format!("sections.{}", s.id);
-            if blank(&s.empty) || blank(&s.must_mention) {
+            if blank(&s.empty) || blank(&s.must_mention) || trim_space(&s.key).is_empty() {
                 return Err(invalid(&entry, "holds a blank text"));
             }
             if s.must_mention.is_empty() != s.must_mention_from.is_none() {
@@ -256,6 +259,7 @@ impl CheckRules {
                 id: intern(&s.id),
                 regex: compile(&entry, &s.regex)?,
                 name: s.name,
+                key: s.key,
                 empty: s.empty,
                 must_mention: s.must_mention,
                 must_mention_from: s.must_mention_from,

@@ -25,6 +25,45 @@ fn warning(rule: &'static str, message: String, span: Option<std::ops::Range<usi
     }
 }
 
+/// The last heading of section `s` in `text`: the regex is run only around each occurrence of
+/// the section's key (a heading starts at most [`BEFORE_KEY`] bytes before it), the last
+/// occurrence first.
+fn last_heading(text: &str, s: &super::Section) -> Option<std::ops::Range<usize>> {
+    let occurrences: Vec<usize> =
+        memchr::memmem::find_iter(text.as_bytes(), s.key.as_bytes()).collect();
+    for &at in occurrences.iter().rev() {
+        let mut start = at.saturating_sub(BEFORE_KEY);
+        while !text.is_char_boundary(start) {
+            start += 1;
+        }
+        let mut end = (at + s.key.len() + AFTER_KEY).min(text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        // `find_at` keeps the text before `start` as context, so `^` is a true line start.
+        let window = &text[..end];
+        let mut from = start;
+        while let Some(m) = s.regex.find_at(window, from) {
+            if m.start() > at {
+                break;
+            }
+            if m.end() >= at + s.key.len() {
+                return Some(m.range());
+            }
+            from = m.end().max(from + 1);
+            while !text.is_char_boundary(from) {
+                from += 1;
+            }
+        }
+    }
+    None
+}
+
+/// How far before its key a heading may start, and after it end (bytes): a numeral, "、",
+/// spaces and "政府信息公开工作" before; "(情况)" "及改进情况" after.
+const BEFORE_KEY: usize = 72;
+const AFTER_KEY: usize = 48;
+
 /// The report-level findings. Only reports in which some table was found are looked at (the
 /// rest are unreadable and say so).
 pub fn section_checks(report: &Report, rules: &CheckRules) -> Vec<Finding> {
@@ -49,7 +88,7 @@ pub fn section_checks(report: &Report, rules: &CheckRules) -> Vec<Finding> {
     let found: Vec<Option<std::ops::Range<usize>>> = rules
         .sections
         .iter()
-        .map(|s| s.regex.find_iter(text).last().map(|m| m.range()))
+        .map(|s| last_heading(text, s))
         .collect();
     let missing: Vec<&str> = rules
         .sections
