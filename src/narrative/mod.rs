@@ -20,32 +20,58 @@ pub use statements::narrative_table;
 /// The sentences of `text`: byte ranges, each without its terminator and never holding a
 /// line break, trimmed of white space; empty ones are left out.
 pub fn sentences(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    // On the bytes: "\n", "\r", and the UTF-8 of "。" (E3 80 82), "！" (EF BC 81), "？" (EF BC 9F).
+    let bytes = text.as_bytes();
     let mut start = 0;
-    let mut pieces = Vec::new();
-    for (i, c) in text.char_indices() {
-        if matches!(c, '。' | '！' | '？' | '\n' | '\r') {
-            pieces.push(start..i);
-            start = i + c.len_utf8();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while start <= bytes.len() {
+            let end;
+            let next;
+            loop {
+                if i >= bytes.len() {
+                    (end, next) = (bytes.len(), bytes.len() + 1);
+                    break;
+                }
+                let len = match bytes[i] {
+                    b'\n' | b'\r' => 1,
+                    0xE3 if bytes.get(i + 1) == Some(&0x80) && bytes.get(i + 2) == Some(&0x82) => 3,
+                    0xEF if bytes.get(i + 1) == Some(&0xBC)
+                        && matches!(bytes.get(i + 2), Some(&0x81) | Some(&0x9F)) =>
+                    {
+                        3
+                    }
+                    _ => 0,
+                };
+                if len > 0 {
+                    (end, next) = (i, i + len);
+                    i += len;
+                    break;
+                }
+                i += 1;
+            }
+            let piece = start..end;
+            start = next;
+            let s = &text[piece.clone()];
+            let lead = s.len() - s.trim_start().len();
+            let t = s.trim();
+            if !t.is_empty() {
+                return Some(piece.start + lead..piece.start + lead + t.len());
+            }
         }
-    }
-    pieces.push(start..text.len());
-    pieces.into_iter().filter_map(move |r| {
-        let s = &text[r.clone()];
-        let lead = s.len() - s.trim_start().len();
-        let t = s.trim();
-        (!t.is_empty()).then(|| r.start + lead..r.start + lead + t.len())
+        None
     })
 }
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 const FNV_PRIME: u64 = 0x0100_0000_01b3;
 
-/// FNV-1a of a sentence with its white space removed: two sentences printed alike hash alike
+/// FNV-1a of a sentence with its spaces (ASCII and U+3000) removed: two sentences printed alike hash alike
 /// (what [`sentence_hashes`] computes for each sentence).
 #[cfg(test)]
 fn sentence_hash(s: &str) -> u64 {
     let mut h = FNV_OFFSET;
-    for c in s.chars().filter(|c| !c.is_whitespace()) {
+    for c in s.chars().filter(|c| !matches!(c, ' ' | '\t' | '\u{3000}')) {
         let mut buf = [0; 4];
         for &b in c.encode_utf8(&mut buf).as_bytes() {
             h = (h ^ u64::from(b)).wrapping_mul(FNV_PRIME);
@@ -65,17 +91,27 @@ pub fn sentence_hashes(text: &str, rules: &CheckRules) -> Vec<u64> {
         if s.len() < rules.repetition_min_chars {
             continue;
         }
-        // One pass: characters, digits, a CJK character, and the hash of the non-space text.
+        // One pass on the bytes: characters, digits, a CJK ideograph (lead bytes E4–E9,
+        // U+4000–U+9FFF), and the hash of the text without its spaces (ASCII and U+3000).
         let (mut chars, mut digits, mut cjk) = (0, 0, false);
         let mut h = FNV_OFFSET;
-        for c in s.chars().filter(|c| !c.is_whitespace()) {
-            chars += 1;
-            digits += usize::from(c.is_ascii_digit());
-            cjk |= ('\u{4e00}'..='\u{9fff}').contains(&c);
-            let mut buf = [0; 4];
-            for &b in c.encode_utf8(&mut buf).as_bytes() {
-                h = (h ^ u64::from(b)).wrapping_mul(FNV_PRIME);
+        let b = s.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            let x = b[i];
+            if x == b' ' || x == b'\t' {
+                i += 1;
+                continue;
             }
+            if x == 0xE3 && b.get(i + 1) == Some(&0x80) && b.get(i + 2) == Some(&0x80) {
+                i += 3;
+                continue;
+            }
+            chars += usize::from(x & 0xC0 != 0x80);
+            digits += usize::from(x.is_ascii_digit());
+            cjk |= (0xE4..=0xE9).contains(&x);
+            h = (h ^ u64::from(x)).wrapping_mul(FNV_PRIME);
+            i += 1;
         }
         if chars >= rules.repetition_min_chars
             && digits * 3 < chars
@@ -121,9 +157,11 @@ mod tests {
 
     #[test]
     fn sentences_end_at_full_stops_and_line_breaks() {
-        let text = "第一句，还是第一句。第二句\n  第三句！\r\n\n末句";
+        let text = "第一句，还是第一句。第二句\n  第三句！\r\n\n末句？。";
         let got: Vec<&str> = sentences(text).map(|r| &text[r]).collect();
         assert_eq!(got, ["第一句，还是第一句", "第二句", "第三句", "末句"]);
+        assert_eq!(sentences("").count(), 0);
+        assert_eq!(sentences("无").collect::<Vec<_>>(), [0..3]);
     }
 
     #[test]
