@@ -183,6 +183,39 @@ fn negative_forms_name_every_count_they_deny() {
 }
 
 #[test]
+fn other_phrasings_of_the_same_statements() {
+    // 000: 44 new, 14 granted, 9 行政复议, 8 行政诉讼.
+    let base = sample("000");
+    let old =
+        "2019年我区全年收到政府信息公开申请44件，因政府信息公开被申请行政复议9件，行政诉讼8件。";
+    for (sentence, flagged) in [
+        ("全年共受理依申请公开事项40件。", Some((40.0, 44.0))),
+        ("全年共收到45件政府信息公开申请。", Some((45.0, 44.0))),
+        ("政府信息公开申请中同意公开10件。", Some((10.0, 14.0))),
+        ("全年无依申请公开事项。", Some((0.0, 44.0))),
+        ("全年无行政复议和行政诉讼案件。", Some((0.0, 9.0))),
+        ("全年共受理依申请公开事项44件。", None),
+        ("全年无依申请公开信息处理费收取。", None),
+        ("办理行政复议案件，共受理3件。", None),
+    ] {
+        let a = audit(&edit(&base, old, sentence));
+        let f = rule(&a, "narrative_table");
+        match flagged {
+            Some((said, table)) => {
+                assert!(!f.is_empty(), "{sentence}");
+                assert_eq!(
+                    (f[0].found, f[0].expected),
+                    (Some(said), Some(table)),
+                    "{sentence}"
+                );
+                assert_eq!(quoted(&a, f[0]), sentence.trim_end_matches('。'));
+            }
+            None => assert!(f.is_empty(), "{sentence}: {f:?}"),
+        }
+    }
+}
+
+#[test]
 fn qualified_comparative_and_other_years_numbers_are_left_alone() {
     let base = sample("000");
     for sentence in [

@@ -19,8 +19,8 @@ pub fn narrative_table(report: &Report, template: &Template, rules: &CheckRules)
     let mut out: Vec<Finding> = Vec::new();
     for range in sentences(text) {
         let sentence = &text[range.clone()];
-        // Every statement holds 件/起/宗 or a negation: most lines (table cells) hold neither.
-        if !sentence.contains(['件', '起', '宗', '未']) && !sentence.contains("没有") {
+        // Every statement holds 件/起/宗 or a negation (未, 无, 没有): most lines (table cells) hold neither.
+        if !sentence.contains(['件', '起', '宗', '未', '无']) && !sentence.contains("没有") {
             continue;
         }
         let matched = rules.statement_set.matches(sentence);
