@@ -116,7 +116,10 @@ pub fn sentence_hashes(text: &str, rules: &CheckRules) -> Vec<u64> {
         if chars >= rules.repetition_min_chars
             && digits * 3 < chars
             && cjk
-            && !rules.boilerplate.iter().any(|b| s.contains(b.as_str()))
+            && !rules
+                .boilerplate_finders
+                .iter()
+                .any(|f| f.find(s.as_bytes()).is_some())
         {
             v.push(h);
         }

@@ -185,6 +185,8 @@ pub struct CheckRules {
     pub repetition_threshold: f64,
     pub repetition_min_chars: usize,
     pub boilerplate: Vec<String>,
+    /// `boilerplate`, prepared for searching once (every sentence of every report is searched).
+    pub boilerplate_finders: Vec<memchr::memmem::Finder<'static>>,
     /// How agency names are normalized for pairing ([`crate::series::normalize_agency`]).
     pub agency_prefix_ends: Vec<String>,
     pub agency_levels: Vec<String>,
@@ -326,6 +328,12 @@ impl CheckRules {
             clause_rejects: f.clause_rejects,
             repetition_threshold: f.repetition.threshold,
             repetition_min_chars: f.repetition.min_chars,
+            boilerplate_finders: f
+                .repetition
+                .boilerplate
+                .iter()
+                .map(|b| memchr::memmem::Finder::new(b.as_bytes()).into_owned())
+                .collect(),
             boilerplate: f.repetition.boilerplate,
             agency_prefix_ends: f.series.prefix_ends,
             agency_levels: f.series.levels,
@@ -410,7 +418,7 @@ mod tests {
         let bad = EMBEDDED.replacen("{sp}{n}{sp}件'", "{sp}件'", 1);
         assert_eq!(
             load(&bad).unwrap_err().to_string(),
-            "checks.toml: `statements.received` has neither a number `{n}` in its regex nor a `value`"
+            "checks.toml: `statements.carried_over` has neither a number `{n}` in its regex nor a `value`"
         );
         let bad = EMBEDDED.replacen("(?:收到|受理", "(?:收到|受理(", 1);
         assert!(matches!(load(&bad), Err(RulesError::Regex { .. })));
