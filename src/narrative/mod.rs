@@ -164,7 +164,7 @@ mod tests {
         let got: Vec<&str> = sentences(text).map(|r| &text[r]).collect();
         assert_eq!(got, ["第一句，还是第一句", "第二句", "第三句", "末句"]);
         assert_eq!(sentences("").count(), 0);
-        assert_eq!(sentences("无").collect::<Vec<_>>(), [0..3]);
+        assert_eq!(sentences("无").next(), Some(0..3));
     }
 
     #[test]
