@@ -70,6 +70,9 @@ pub struct Finding {
     /// For unchecked findings: (row key, column key) of the operands that could not be read
     /// (`cells` holds the ones that were). Empty for every other finding.
     pub unread: Vec<(Key, Key)>,
+    /// For findings on the narrative: byte range into `Report::text` of the sentence (or
+    /// heading) the finding quotes. `None` for findings on the tables.
+    pub quote: Option<Range<usize>>,
 }
 
 impl Finding {
@@ -87,6 +90,7 @@ impl Finding {
             span: None,
             stated_cells: 0,
             unread: Vec::new(),
+            quote: None,
         }
     }
 
@@ -119,6 +123,14 @@ pub fn check(report: &Report, template: &Template, notes: &[ParseNote]) -> Vec<F
     structure_checks(report, template, notes, &found_tables, &mut findings);
     cell_checks(report, template, &mut findings);
     active_plausibility(report, template, &mut findings);
+    // The narrative against the tables and the report's sections, when some table was read
+    // (a text without tables is unreadable, and says so).
+    if report.tables.iter().any(Table::found)
+        && let Some(rules) = crate::narrative::CheckRules::embedded()
+    {
+        findings.extend(crate::narrative::narrative_table(report, template, rules));
+        findings.extend(crate::narrative::section_checks(report, rules));
+    }
     // Errors first, then unchecked relations, then warnings, each group in the order found
     // (a stable sort on the severity alone).
     findings.sort_by_key(|f| f.severity);
@@ -316,6 +328,7 @@ fn check_relation(rel: &RelationSpec, spec: &TableSpec, table: &Table, out: &mut
                     ),
                     suggestion: None,
                     unread: Vec::new(),
+                    quote: None,
                 });
             }
         }
@@ -423,6 +436,7 @@ fn check_relation(rel: &RelationSpec, spec: &TableSpec, table: &Table, out: &mut
                     suggestion: None,
                     stated_cells: stated.len(),
                     unread: Vec::new(),
+                    quote: None,
                 });
             }
         }

@@ -13,6 +13,8 @@ use crate::decode::encoding_for_label;
 use crate::export::{
     CELLS_CSV_HEADER, FINDINGS_CSV_HEADER, audit_json_line, cells_csv, findings_csv,
 };
+use crate::narrative::CheckRules;
+use crate::series::{CrossFinding, Series};
 use crate::template::Templates;
 use crate::text::{visible, visible_lines};
 
@@ -48,8 +50,11 @@ pub enum Format {
     Text,
     /// JSON Lines, one object per report (schema in README).
     Json,
-    /// Long format, one line per cell: file,table,row,column,raw,value.
+    /// Long format, one line per cell: file,table,row,column,raw,value,corrected,original,line,col.
     Csv,
+    /// An Excel workbook (findings, cells, one sheet per review status, cross-report) written
+    /// to --output FILE; the summary goes to standard output.
+    Xlsx,
 }
 
 #[derive(Debug, clap::Args)]
@@ -78,6 +83,13 @@ pub struct CheckArgs {
     /// Read every PDF and Word file again instead of using the text cached from an earlier run.
     #[arg(long)]
     pub no_cache: bool,
+    /// The workbook to write with --format xlsx.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Warn when more than this share (0–1) of a report's narrative sentences appear verbatim
+    /// in the same agency's report of the year before (default: checks.toml's, 0.5).
+    #[arg(long, value_name = "SHARE")]
+    pub repetition_threshold: Option<f64>,
     /// Check with this many threads (default: one per core).
     #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
@@ -139,6 +151,19 @@ fn check(args: CheckArgs) -> anyhow::Result<i32> {
             .build_global()?;
     }
     let templates = Templates::embedded()?;
+    let rules = CheckRules::embedded_checked().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let threshold = args
+        .repetition_threshold
+        .unwrap_or(rules.repetition_threshold);
+    if !(threshold > 0.0 && threshold <= 1.0) {
+        anyhow::bail!("--repetition-threshold must be a share above 0 and at most 1 (0.5 is 50%)");
+    }
+    let mut xlsx = match (args.format, &args.output) {
+        (Format::Xlsx, Some(p)) => Some(crate::xlsx::XlsxWriter::new(p)?),
+        (Format::Xlsx, None) => anyhow::bail!("--format xlsx needs --output FILE"),
+        (_, Some(_)) => anyhow::bail!("--output is for --format xlsx"),
+        _ => None,
+    };
     let encoding = args
         .encoding
         .as_deref()
@@ -184,6 +209,7 @@ fn check(args: CheckArgs) -> anyhow::Result<i32> {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let mut totals = Totals::default();
+    let mut series = Series::new();
     if args.format == Format::Csv {
         out_line(&mut out, CELLS_CSV_HEADER)?;
     }
@@ -197,7 +223,8 @@ fn check(args: CheckArgs) -> anyhow::Result<i32> {
         if entries.is_empty() {
             break;
         }
-        let rendered: Vec<(String, String, String, Summary)> = entries
+        let want_audit = xlsx.is_some();
+        let rendered: Vec<Rendered> = entries
             .par_iter()
             .map(|entry| {
                 let (audit, shown, folder) = match entry {
@@ -225,10 +252,35 @@ fn check(args: CheckArgs) -> anyhow::Result<i32> {
                 }
                 // Counted as each report is done, not as its chunk is written.
                 progress.inc(1);
-                (body, notes, fcsv, Summary::of(&audit, folder))
+                let series = (!folder)
+                    .then(|| crate::series::Summary::of(&audit, &shown, rules))
+                    .flatten();
+                let summary = Summary::of(&audit, folder);
+                Rendered {
+                    body,
+                    notes,
+                    fcsv,
+                    summary,
+                    series,
+                    audit: want_audit.then_some((audit, shown)),
+                }
             })
             .collect();
-        for (body, notes, fcsv, s) in rendered {
+        for r in rendered {
+            let Rendered {
+                body,
+                notes,
+                fcsv,
+                summary: s,
+                series: one,
+                audit,
+            } = r;
+            if let Some(one) = one {
+                series.add(one);
+            }
+            if let (Some(x), Some((a, shown))) = (xlsx.as_mut(), audit) {
+                x.add(&a, &shown, &templates)?;
+            }
             if let Err(e) = out.write_all(body.as_bytes()) {
                 return broken_pipe_ok(e);
             }
@@ -244,13 +296,39 @@ fn check(args: CheckArgs) -> anyhow::Result<i32> {
         }
     }
     progress.finish_and_clear();
-    if args.format == Format::Text {
-        let mut line = totals.line();
-        if let Some(sk) = walk.skipped_line() {
-            line.push_str("; ");
-            line.push_str(&sk);
+    // The final section: what pairs of reports of one agency in consecutive years say.
+    let cross = series.findings(threshold);
+    for f in &cross {
+        totals.add_cross(f);
+        let line = match args.format {
+            Format::Json => crate::export::cross_json_line(f),
+            Format::Text if !args.errors_only || f.severity == Some(Severity::Error) => {
+                cross_text(f)
+            }
+            _ => String::new(),
+        };
+        if let Err(e) = out.write_all(line.as_bytes()) {
+            return broken_pipe_ok(e);
         }
-        out_line(&mut out, &line)?;
+        if let Some(fo) = findings_out.as_mut() {
+            fo.write_all(crate::export::cross_csv(f).as_bytes())?;
+        }
+        if let Some(x) = xlsx.as_mut() {
+            x.add_cross(f)?;
+        }
+    }
+    if matches!(args.format, Format::Text | Format::Xlsx) {
+        let mut lines = totals.lines();
+        if let (Some(last), Some(sk)) = (lines.last_mut(), walk.skipped_line()) {
+            last.push_str("; ");
+            last.push_str(&sk);
+        }
+        for line in lines {
+            out_line(&mut out, &line)?;
+        }
+    }
+    if let Some(x) = xlsx {
+        x.finish()?;
     }
     if let Err(e) = out.flush() {
         return broken_pipe_ok(e);
@@ -261,7 +339,7 @@ fn check(args: CheckArgs) -> anyhow::Result<i32> {
     Ok(
         if totals.unreadable + totals.folders + totals.not_applied > 0 {
             2
-        } else if totals.with_errors > 0 {
+        } else if totals.with_errors > 0 || totals.cross_errors > 0 {
             1
         } else {
             0
@@ -304,7 +382,18 @@ fn broken_pipe_ok(e: io::Error) -> anyhow::Result<i32> {
     }
 }
 
-#[derive(Debug, Clone, Copy)]
+/// What the parallel part of a run hands to the ordered part for one entry.
+struct Rendered {
+    body: String,
+    notes: String,
+    fcsv: String,
+    summary: Summary,
+    series: Option<crate::series::Summary>,
+    /// The audit itself, for the xlsx writer only.
+    audit: Option<(Audit, String)>,
+}
+
+#[derive(Debug, Clone)]
 struct Summary {
     errors: usize,
     unchecked: usize,
@@ -314,6 +403,9 @@ struct Summary {
     not_applied: bool,
     /// A folder that could not be listed, not a report.
     folder: bool,
+    /// The rules of the report's error findings, once per finding.
+    error_rules: Vec<crate::template::Key>,
+    year: Option<i32>,
 }
 
 impl Summary {
@@ -325,10 +417,18 @@ impl Summary {
             unreadable: a.unreadable(),
             not_applied: a.annotations_not_applied(),
             folder,
+            error_rules: a
+                .findings
+                .iter()
+                .filter(|f| f.severity == Severity::Error)
+                .map(|f| f.rule)
+                .collect(),
+            year: a.checked().and_then(|r| r.year),
         }
     }
 }
 
+/// The run's counts: what `--format text` ends with, the same as the workbench's corpus view.
 #[derive(Debug, Default)]
 struct Totals {
     reports: usize,
@@ -339,6 +439,9 @@ struct Totals {
     unreadable: usize,
     not_applied: usize,
     folders: usize,
+    counts: crate::corpus::Counts,
+    cross_errors: usize,
+    cross_warnings: usize,
 }
 
 impl Totals {
@@ -354,6 +457,35 @@ impl Totals {
         self.with_errors += usize::from(s.errors > 0);
         self.unreadable += usize::from(s.unreadable);
         self.not_applied += usize::from(s.not_applied);
+        self.counts.add(
+            crate::corpus::Outcome::of(s.unreadable, s.errors, s.unchecked),
+            &s.error_rules,
+            s.year,
+        );
+    }
+
+    fn add_cross(&mut self, f: &CrossFinding) {
+        match f.severity {
+            Some(Severity::Error) => {
+                self.cross_errors += 1;
+                self.counts.add_cross_error(f.rule);
+            }
+            Some(_) => self.cross_warnings += 1,
+            None => {}
+        }
+    }
+
+    /// The counts (the corpus view's), then the one summary line, last.
+    fn lines(&self) -> Vec<String> {
+        let mut v = self.counts.lines();
+        if self.cross_errors + self.cross_warnings > 0 {
+            v.push(format!(
+                "across reports: {} error(s), {} warning(s)",
+                self.cross_errors, self.cross_warnings
+            ));
+        }
+        v.push(self.line());
+        v
     }
 
     fn line(&self) -> String {
@@ -379,6 +511,12 @@ impl Totals {
     }
 }
 
+/// One cross-report finding as a diagnostic line (and a figure below the threshold as a note).
+fn cross_text(f: &CrossFinding) -> String {
+    let severity = f.severity.map_or("note", Severity::as_str);
+    format!("{}: {severity}[{}]: {}\n", f.file, f.rule, f.message)
+}
+
 /// Renders one audited file in the chosen format.
 /// `templates` name the cells in text output by their labels.
 pub fn render(
@@ -389,6 +527,7 @@ pub fn render(
     templates: &Templates,
 ) -> String {
     match format {
+        Format::Xlsx => String::new(),
         Format::Json => audit_json_line(a, shown),
         Format::Csv => {
             let mut s = String::new();

@@ -88,18 +88,47 @@ impl Serialize for Num {
     }
 }
 
-/// A finding, the reviewer's verdict on it, and the report it is about (for the page of its
-/// first cell).
+/// The reviewer's verdict on a finding ("confirmed", "dismissed", or "dismissal lapsed: …"
+/// when the numbers changed since) and its reason, when the annotations hold one. The findings
+/// CSV and the xlsx findings sheet read them from here; JSON has the whole `verdict` object.
+pub fn verdict_of(audit: &Audit, finding: &Finding) -> Option<(String, String)> {
+    let i = audit
+        .findings
+        .iter()
+        .position(|f| std::ptr::eq(f, finding))?;
+    let j = audit.verdict(i)?;
+    let kind = match &j.lapsed {
+        Some(why) => format!("{} lapsed: {why}", j.verdict.as_str()),
+        None => j.verdict.as_str().to_string(),
+    };
+    Some((kind, j.reason.clone()))
+}
+
+/// 1-based line and column of a finding in the file as saved, when it has a place.
+pub fn finding_line_col(a: &Audit, f: &Finding) -> Option<(usize, usize)> {
+    let r = a.checked()?;
+    let at = f.span.as_ref()?;
+    Some(r.source_line_col(at.start))
+}
+
+/// The sentence a narrative finding quotes.
+pub fn finding_quote<'a>(a: &'a Audit, f: &Finding) -> Option<&'a str> {
+    let r = a.checked()?;
+    r.text.get(f.quote.clone()?)
+}
+
+/// A finding, the report it is in (for positions and the quoted sentence), and the reviewer's
+/// verdict on it.
 struct FindingJ<'a>(
     &'a Finding,
+    Option<&'a Audit>,
     Option<&'a crate::annotations::Judged>,
-    Option<&'a Report>,
 );
 
 impl Serialize for FindingJ<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let f = self.0;
-        let mut m = s.serialize_map(Some(11))?;
+        let mut m = s.serialize_map(Some(15))?;
         m.serialize_entry("rule", &f.rule)?;
         m.serialize_entry("severity", f.severity.as_str())?;
         m.serialize_entry("table", f.table.as_str())?;
@@ -111,12 +140,16 @@ impl Serialize for FindingJ<'_> {
         m.serialize_entry("found", &Num(f.found))?;
         m.serialize_entry("message", &f.message)?;
         m.serialize_entry("suggestion", &f.suggestion.as_ref().map(SuggestionJ))?;
-        let page = self
-            .2
+        let report = self.1.and_then(Audit::checked);
+        let page = report
             .zip(f.span.as_ref())
             .and_then(|(r, span)| r.page_of(span.start));
         m.serialize_entry("page", &page)?;
-        m.serialize_entry("verdict", &self.1.map(VerdictJ))?;
+        let (line, col) = self.1.and_then(|a| finding_line_col(a, f)).unzip();
+        m.serialize_entry("line", &line)?;
+        m.serialize_entry("col", &col)?;
+        m.serialize_entry("sentence", &self.1.and_then(|a| finding_quote(a, f)))?;
+        m.serialize_entry("verdict", &self.2.map(VerdictJ))?;
         m.end()
     }
 }
@@ -191,7 +224,7 @@ impl Serialize for AuditJson<'_> {
             .findings
             .iter()
             .enumerate()
-            .map(|(i, f)| FindingJ(f, self.audit.verdict(i), report))
+            .map(|(i, f)| FindingJ(f, Some(self.audit), self.audit.verdict(i)))
             .collect();
         m.serialize_entry("findings", &findings)?;
         m.serialize_entry("error", &self.audit.error)?;
@@ -206,6 +239,11 @@ impl Serialize for AuditJson<'_> {
             },
         )?;
         m.serialize_entry("read_warnings", &self.audit.read_warnings)?;
+        let corrections: Vec<CorrectionJ> = corrections(self.audit)
+            .into_iter()
+            .map(CorrectionJ)
+            .collect();
+        m.serialize_entry("corrections", &corrections)?;
         m.end()
     }
 }
@@ -263,6 +301,92 @@ impl Serialize for Apps<'_> {
 /// The JSON object for one finding.
 pub fn finding_json(f: &Finding) -> Json {
     serde_json::to_value(FindingJ(f, None, None)).unwrap_or(Json::Null)
+}
+
+/// One corrected cell: what the parser read, what the reviewer set, where it stands, who.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CorrectionRow<'a> {
+    pub table: &'a str,
+    pub row: &'a str,
+    pub column: &'a str,
+    /// The cell as printed (`None`: the report had no such cell).
+    pub original: Option<&'a Cell>,
+    /// The cell as corrected.
+    pub corrected: Option<&'a Cell>,
+    /// 1-based line and column in the file as saved, of the original cell.
+    pub line_col: Option<(usize, usize)>,
+    /// The reviewer named in the annotations ("" when none is).
+    pub by: &'a str,
+}
+
+/// The corrected cells of an audited report, in cell order.
+pub fn corrections(a: &Audit) -> Vec<CorrectionRow<'_>> {
+    let by = a
+        .annotations
+        .as_ref()
+        .map_or("", |l| l.annotations.reviewer.as_str());
+    a.originals
+        .iter()
+        .map(|(r, orig)| CorrectionRow {
+            table: &r.table,
+            row: &r.row,
+            column: &r.column,
+            original: orig.as_ref(),
+            corrected: a.corrected.as_ref().and_then(|c| c.cell(r)),
+            line_col: orig
+                .as_ref()
+                .zip(a.report.as_ref())
+                .map(|(c, rep)| rep.source_line_col(c.span.start)),
+            by,
+        })
+        .collect()
+}
+
+struct CorrectionJ<'a>(CorrectionRow<'a>);
+
+impl Serialize for CorrectionJ<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let c = &self.0;
+        let mut m = s.serialize_map(Some(8))?;
+        m.serialize_entry("table", c.table)?;
+        m.serialize_entry("row", c.row)?;
+        m.serialize_entry("column", c.column)?;
+        m.serialize_entry("original", &c.original.map(|c| c.raw.as_str()))?;
+        m.serialize_entry("corrected", &CellJ(c.corrected))?;
+        m.serialize_entry("line", &c.line_col.map(|l| l.0))?;
+        m.serialize_entry("col", &c.line_col.map(|l| l.1))?;
+        m.serialize_entry("by", c.by)?;
+        m.end()
+    }
+}
+
+/// One cross-report object of `gouji check --format json`'s final section.
+pub fn cross_json_line(f: &crate::series::CrossFinding) -> String {
+    let pairs = |v: &[(&str, &str)]| -> Vec<[String; 2]> {
+        v.iter()
+            .map(|(r, c)| [r.to_string(), c.to_string()])
+            .collect()
+    };
+    let j = json!({
+        "kind": "cross_report",
+        "rule": f.rule,
+        "severity": f.severity.map(|s| s.as_str()),
+        "agency": f.agency,
+        "file": f.file,
+        "year": f.year,
+        "previous": (!f.previous.is_empty()).then_some(f.previous.as_str()),
+        "previous_year": f.previous_year,
+        "table": f.table.map(|t| t.as_str()),
+        "cells": pairs(&f.cells),
+        "previous_cells": pairs(&f.previous_cells),
+        "found": f.found,
+        "expected": f.expected,
+        "share": f.share,
+        "message": f.message,
+    });
+    let mut s = j.to_string();
+    s.push('\n');
+    s
 }
 
 /// The JSON object for one audited file (the README's schema).
@@ -330,14 +454,20 @@ pub fn csv_field(s: &str) -> String {
 
 /// `annotations`: the report's annotation state, as in JSON (`applied`, `none`, `corrupt`,
 /// `unreadable`, `stale`, `newer_schema`); the message goes to standard error.
-pub const CELLS_CSV_HEADER: &str = "file,table,row,column,raw,value,annotations";
-pub const FINDINGS_CSV_HEADER: &str = "file,rule,severity,table,cells,expected,found,message,suggestion_row,suggestion_column,suggestion_value,unread,annotations";
+pub const CELLS_CSV_HEADER: &str =
+    "file,table,row,column,raw,value,corrected,original,line,col,annotations";
+pub const FINDINGS_CSV_HEADER: &str = "file,rule,severity,table,cells,expected,found,message,suggestion_row,suggestion_column,suggestion_value,unread,line,col,sentence,verdict,verdict_note,annotations";
 
 /// Long-format CSV lines, one per cell of every table (absent cells included, empty).
 pub fn cells_csv(a: &Audit, display_path: &str, out: &mut String) {
     let Some(report) = a.checked() else { return };
     let file = csv_field(display_path);
     let state = a.annotation_state().0.as_str();
+    let originals = |t: TableKey, r: &str, c: &str| {
+        a.originals
+            .get(&crate::report::CellRef::new(t, r, c))
+            .map(|o| o.as_ref().map_or("", |c| c.raw.as_str()))
+    };
     for table in &report.tables {
         for row in &table.rows {
             for (col, cell) in row
@@ -348,13 +478,30 @@ pub fn cells_csv(a: &Audit, display_path: &str, out: &mut String) {
             {
                 let raw = cell.as_ref().map_or("", |c| c.raw.as_str());
                 let value = cell.as_ref().map_or(String::new(), |c| c.value.display());
+                let original = originals(table.key, row.key, col);
+                // A corrected cell's place is its original's: the corrected text is nowhere
+                // in the file.
+                let at = match (original, cell) {
+                    (Some(_), _) => a
+                        .originals
+                        .get(&crate::report::CellRef::new(table.key, row.key, col))
+                        .and_then(Option::as_ref)
+                        .and_then(|c| a.report.as_ref().map(|r| r.source_line_col(c.span.start))),
+                    (None, Some(c)) => Some(report.source_line_col(c.span.start)),
+                    (None, None) => None,
+                };
+                let (line, lcol) = at.map_or((String::new(), String::new()), |(l, c)| {
+                    (l.to_string(), c.to_string())
+                });
                 out.push_str(&format!(
-                    "{file},{},{},{},{},{},{state}\n",
+                    "{file},{},{},{},{},{},{},{},{line},{lcol},{state}\n",
                     table.key.as_str(),
                     row.key,
                     col,
                     csv_field(raw),
-                    csv_field(&value)
+                    csv_field(&value),
+                    original.is_some(),
+                    csv_field(original.unwrap_or("")),
                 ));
             }
         }
@@ -368,7 +515,7 @@ pub fn findings_csv(a: &Audit, display_path: &str, out: &mut String) {
     let fmt = |n: Option<f64>| n.map(crate::text::format_num).unwrap_or_default();
     if let Some(e) = &a.error {
         out.push_str(&format!(
-            "{file},unreadable,error,,,,,{},,,,,{state}\n",
+            "{file},unreadable,error,,,,,{},,,,,,,,,,{state}\n",
             csv_field(e)
         ));
     }
@@ -382,8 +529,13 @@ pub fn findings_csv(a: &Audit, display_path: &str, out: &mut String) {
             Some(s) => (s.row, s.column, crate::text::format_num(s.value)),
             None => Default::default(),
         };
+        let (line, lcol) = finding_line_col(a, f)
+            .map_or((String::new(), String::new()), |(l, c)| {
+                (l.to_string(), c.to_string())
+            });
+        let (verdict, vnote) = verdict_of(a, f).unwrap_or_default();
         out.push_str(&format!(
-            "{file},{},{},{},{},{},{},{},{},{},{},{},{state}\n",
+            "{file},{},{},{},{},{},{},{},{},{},{},{},{line},{lcol},{},{},{},{state}\n",
             f.rule,
             f.severity.as_str(),
             f.table.as_str(),
@@ -394,7 +546,28 @@ pub fn findings_csv(a: &Audit, display_path: &str, out: &mut String) {
             sr,
             sc,
             sv,
-            csv_field(&pairs(&f.unread))
+            csv_field(&pairs(&f.unread)),
+            csv_field(finding_quote(a, f).unwrap_or("")),
+            csv_field(&verdict),
+            csv_field(&vnote),
         ));
     }
+}
+
+/// The findings CSV line of a cross-report finding: the previous report is named in the
+/// message and the cells are this year's.
+pub fn cross_csv(f: &crate::series::CrossFinding) -> String {
+    let fmt = |n: Option<f64>| n.map(crate::text::format_num).unwrap_or_default();
+    let cells: Vec<String> = f.cells.iter().map(|(r, c)| format!("{r}/{c}")).collect();
+    format!(
+        "{},{},{},{},{},{},{},{},,,,,,,,,,\n",
+        csv_field(&f.file),
+        f.rule,
+        f.severity.map_or("note", |s| s.as_str()),
+        f.table.map_or("", |t| t.as_str()),
+        csv_field(&cells.join(" ")),
+        fmt(f.expected),
+        fmt(f.found),
+        csv_field(&f.message),
+    )
 }

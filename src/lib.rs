@@ -9,16 +9,19 @@ pub mod audit;
 pub mod cache;
 pub mod checker;
 pub mod cli;
+pub mod corpus;
 pub mod decode;
 pub mod document;
 pub mod export;
 pub mod html;
 #[cfg(any(feature = "pdf", feature = "word"))]
 mod layout;
+pub mod narrative;
 pub mod parser;
 #[cfg(feature = "pdf")]
 pub mod pdf;
 pub mod report;
+pub mod series;
 pub mod split;
 pub mod synth;
 pub mod template;
@@ -27,3 +30,4 @@ pub mod tokenize;
 pub mod ui;
 #[cfg(feature = "word")]
 pub mod word;
+pub mod xlsx;

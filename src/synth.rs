@@ -275,7 +275,7 @@ pub fn render(
         .collect();
     w.cells(&all);
     w.para(
-        "\n五、存在的主要问题及改进情况\n一是公开质量有待提高。\n六、其他需要报告的事项\n无。\n",
+        "\n五、存在的主要问题及改进情况\n一是公开质量有待提高。\n六、其他需要报告的事项\n本年度未收取信息处理费。\n",
     );
     if layout == Layout::G {
         w.out.push_str("</body></html>\n");
@@ -485,4 +485,62 @@ impl Writer {
             }
         }
     }
+}
+
+/// Tables for the year after `previous`'s, consistent in themselves and with it: this year's
+/// 上年结转 is last year's 结转下年度继续办理 in every column, and (2021 template) table 二's
+/// 现行有效件数 is last year's + 制发 − 废止. The year-over-year tests build series from these.
+pub fn next_year(template: &Template, previous: &Tables, rng: &mut Rng) -> Tables {
+    let apps = TableKey::Applications;
+    let mut t = consistent(template, rng);
+    let (Some(before), Some(total)) = (
+        previous.get(apps, "carried_forward").cloned(),
+        t.get(apps, "total").cloned(),
+    ) else {
+        return t;
+    };
+    let n = before.len().min(total.len());
+    if n == 0 {
+        return t;
+    }
+    let last = n - 1;
+    let at = |v: &[Option<i64>], i: usize| v.get(i).copied().flatten().unwrap_or(0);
+    let mut forward = t.get(apps, "carried_forward").cloned().unwrap_or_default();
+    // 新收 = 总计 + 结转下年 − 上年结转 must not go below 0: carry more forward where it would.
+    for c in 0..last {
+        let d = at(&total, c) + at(&forward, c) - at(&before, c);
+        if d < 0 && c < forward.len() && last < forward.len() {
+            forward[c] = Some(at(&forward, c) - d);
+            forward[last] = Some(at(&forward, last) - d);
+        }
+    }
+    let new: Vec<Option<i64>> = (0..n)
+        .map(|c| Some(at(&total, c) + at(&forward, c) - at(&before, c)))
+        .collect();
+    if let Some(r) = t.get_mut(apps, "carried_over") {
+        *r = before;
+    }
+    if let Some(r) = t.get_mut(apps, "carried_forward") {
+        *r = forward;
+    }
+    if let Some(r) = t.get_mut(apps, "new") {
+        *r = new;
+    }
+    if template.id == "2021" {
+        for row in ["rules", "normative_docs"] {
+            let prev = previous
+                .get(TableKey::Active, row)
+                .and_then(|v| v.get(2).copied().flatten())
+                .unwrap_or(0);
+            if let Some(r) = t.get_mut(TableKey::Active, row)
+                && r.len() == 3
+            {
+                let issued = r[0].unwrap_or(0);
+                let repealed = r[1].unwrap_or(0).min(prev + issued);
+                r[1] = Some(repealed);
+                r[2] = Some(prev + issued - repealed);
+            }
+        }
+    }
+    t
 }

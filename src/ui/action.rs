@@ -43,11 +43,13 @@ pub enum Action {
     ToggleWrap,
     GotoLine,
     Back,
+    /// The corpus view: counts over every report; Enter opens one.
+    Corpus,
 }
 
 impl Action {
     /// Every action, in the order the help lists them.
-    pub const ALL: [Action; 36] = [
+    pub const ALL: [Action; 37] = [
         Action::Quit,
         Action::Help,
         Action::NextPane,
@@ -84,6 +86,7 @@ impl Action {
         Action::ToggleWrap,
         Action::GotoLine,
         Action::Back,
+        Action::Corpus,
     ];
 
     /// The config name of the action.
@@ -125,6 +128,7 @@ impl Action {
             Action::ToggleWrap => "toggle_wrap",
             Action::GotoLine => "goto_line",
             Action::Back => "back",
+            Action::Corpus => "corpus",
         }
     }
 
@@ -169,6 +173,7 @@ impl Action {
             Action::ToggleWrap => "raw text: wrap long lines, or scroll them sideways",
             Action::GotoLine => "raw text: go to line",
             Action::Back => "close help, the finding's detail or the search",
+            Action::Corpus => "corpus view: all reports by outcome, rule, agency and year",
         }
     }
 

@@ -21,6 +21,8 @@ struct Raw {
     theme: ThemeConfig,
     #[serde(default)]
     keys: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    repetition_threshold: Option<f64>,
 }
 
 /// The validated configuration.
@@ -32,6 +34,8 @@ pub struct Config {
     pub keymap: Keymap,
     /// Where PDF and Word text is cached (set by the binary; tests read without a cache).
     pub cache: Option<crate::cache::Cache>,
+    /// The repetition share above which the corpus view warns (`None`: the rules' default).
+    pub repetition_threshold: Option<f64>,
 }
 
 /// A configuration file that cannot be used; the message names the file, the key and the line.
@@ -66,7 +70,16 @@ impl Config {
         })?;
         let theme = Theme::from_config(&raw.theme)
             .map_err(|(key, m)| err(format!("{}theme.{key}: {m}", line_of(&key))))?;
+        if let Some(t) = raw.repetition_threshold
+            && !(t > 0.0 && t <= 1.0)
+        {
+            return Err(err(format!(
+                "{}repetition_threshold: {t} is not a share above 0 and at most 1 (0.5 is 50%)",
+                line_of("repetition_threshold")
+            )));
+        }
         Ok(Config {
+            repetition_threshold: raw.repetition_threshold,
             reviewer: raw.reviewer,
             annotations_dir: raw.annotations_dir,
             theme,

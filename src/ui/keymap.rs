@@ -162,6 +162,7 @@ const DEFAULTS: &[(Action, &[&str])] = &[
     (Action::ToggleWrap, &["Ctrl-w"]),
     (Action::GotoLine, &[":"]),
     (Action::Back, &["Esc"]),
+    (Action::Corpus, &["C"]),
 ];
 
 impl Keymap {

@@ -7,6 +7,7 @@
 pub mod action;
 pub mod browser;
 pub mod config;
+pub mod corpus;
 pub mod editor;
 pub mod findings;
 pub mod help;
@@ -155,6 +156,9 @@ impl App {
         let mut state = State::new(paths, templates, size);
         state.name_entries(&reports.inputs);
         state.notice = notice.map(|n| visible(&n).into_owned());
+        if let Some(t) = config.repetition_threshold {
+            state.repetition_threshold = t;
+        }
         App {
             state,
             config,
@@ -178,7 +182,10 @@ impl App {
         let dirs = annotation_dirs(&opts, &paths);
         clean_stale_temps(dirs.iter().map(PathBuf::as_path));
         let mut app = App {
-            state: State::new(paths.clone(), templates.clone(), size),
+            state: State::with_threshold(
+                State::new(paths.clone(), templates.clone(), size),
+                config.repetition_threshold,
+            ),
             config,
             opts,
             rx: None,

@@ -216,6 +216,10 @@ pub struct State {
     pub redo: Vec<(usize, Op)>,
     pub size: (u16, u16),
     pub templates: Templates,
+    /// The corpus view, while it is shown (built when it opens).
+    pub corpus: Option<super::corpus::Corpus>,
+    /// The repetition share above which the corpus view warns.
+    pub repetition_threshold: f64,
 }
 
 pub(super) fn cell_text(report: Option<&Report>, r: &CellRef) -> String {
@@ -269,6 +273,9 @@ impl State {
             redo: Vec::new(),
             size,
             templates,
+            corpus: None,
+            repetition_threshold: crate::narrative::CheckRules::embedded()
+                .map_or(0.5, |r| r.repetition_threshold),
         }
     }
 
@@ -291,6 +298,14 @@ impl State {
                 e.name = rel.display().to_string();
             }
         }
+    }
+
+    /// The state with the config's repetition threshold, when it sets one.
+    pub fn with_threshold(mut self, threshold: Option<f64>) -> State {
+        if let Some(t) = threshold {
+            self.repetition_threshold = t;
+        }
+        self
     }
 
     pub fn loaded(&self) -> usize {

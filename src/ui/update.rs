@@ -10,6 +10,7 @@ use crate::report::Report;
 use crate::text::parse_value;
 
 use super::action::Action;
+use super::corpus::Corpus;
 use super::review::{apply_suggestion, move_findings, open_finding, scroll_raw, verdict};
 use super::state::{
     EditTarget, Effect, Entry, Filter, History, Msg, Pane, Search, State, cell_text,
@@ -151,6 +152,37 @@ pub fn update(s: &mut State, msg: Msg) -> Effect {
     Effect::None
 }
 
+/// Keys while the corpus view is shown: move, open the report under the cursor, close.
+fn corpus_action(s: &mut State, a: Action) -> Effect {
+    let page = s.size.1.saturating_sub(8).max(1) as isize;
+    let Some(c) = s.corpus.as_mut() else {
+        return Effect::None;
+    };
+    match a {
+        Action::Quit => return Effect::Quit,
+        Action::Corpus => s.corpus = None,
+        Action::Help => s.help = true,
+        Action::Up => c.step(-1),
+        Action::Down => c.step(1),
+        Action::PageUp => c.step(-page),
+        Action::PageDown => c.step(page),
+        Action::Top => c.step(isize::MIN / 2),
+        Action::Bottom => c.step(isize::MAX / 2),
+        Action::Open => {
+            if let Some(i) = c.selected() {
+                s.corpus = None;
+                s.open_entry(i);
+                if let Some(row) = s.visible().iter().position(|&v| v == i) {
+                    s.list_cursor = row;
+                }
+                s.focus = Pane::Table;
+            }
+        }
+        _ => {}
+    }
+    Effect::None
+}
+
 fn click(s: &mut State, x: u16, y: u16) {
     let Some(pane) = super::layout::pane_at(s, x, y) else {
         return;
@@ -204,6 +236,9 @@ fn action(s: &mut State, a: Action) -> Effect {
     }
     s.status.clear();
     s.notice = None;
+    if s.corpus.is_some() {
+        return corpus_action(s, a);
+    }
     match a {
         Action::Quit => return Effect::Quit,
         Action::Help => {
@@ -229,6 +264,7 @@ fn action(s: &mut State, a: Action) -> Effect {
             }];
         }
         Action::Zoom => s.zoom = !s.zoom,
+        Action::Corpus => s.corpus = Some(Corpus::build(s, s.repetition_threshold)),
         Action::Up | Action::Down => {
             let d = if a == Action::Up { -1 } else { 1 };
             match s.focus {

@@ -121,6 +121,9 @@ pub fn draw(f: &mut Frame, s: &State, cfg: &Config) {
     if let Some((target, ta)) = &s.editor {
         super::editor::draw(f, s, target, ta, cfg);
     }
+    if let Some(c) = &s.corpus {
+        super::corpus::draw(f, s, c, cfg);
+    }
     if s.help {
         super::help::draw(f, s, cfg);
     }
