@@ -372,7 +372,7 @@ pub fn cross_json_line(f: &crate::series::CrossFinding) -> String {
         "rule": f.rule,
         "severity": f.severity.map(|s| s.as_str()),
         "agency": f.agency,
-        "file": f.file,
+        "report": f.file,
         "year": f.year,
         "previous": (!f.previous.is_empty()).then_some(f.previous.as_str()),
         "previous_year": f.previous_year,
