@@ -81,6 +81,17 @@ impl Counts {
         self.outcomes[o as usize]
     }
 
+    /// Reports per year, "2019: 2" ("no year: 1" for reports whose year was not read).
+    pub fn year_counts(&self) -> Vec<String> {
+        self.per_year
+            .iter()
+            .map(|(y, n)| match y {
+                Some(y) => format!("{y}: {n}"),
+                None => format!("no year: {n}"),
+            })
+            .collect()
+    }
+
     /// The counts as the lines `gouji check --format text` ends with.
     pub fn lines(&self) -> Vec<String> {
         let outcomes: Vec<String> = Outcome::ALL
@@ -92,14 +103,7 @@ impl Counts {
             .iter()
             .map(|(r, n)| format!("{r} {n}"))
             .collect();
-        let years: Vec<String> = self
-            .per_year
-            .iter()
-            .map(|(y, n)| match y {
-                Some(y) => format!("{y}: {n}"),
-                None => format!("no year: {n}"),
-            })
-            .collect();
+        let years = self.year_counts();
         vec![
             format!("reports by outcome: {}", outcomes.join(", ")),
             format!(

@@ -213,15 +213,7 @@ fn header(c: &Corpus, total: usize, cfg: &Config) -> Vec<Line<'static>> {
             rules.join(", ")
         }),
     ]));
-    let years: Vec<String> = c
-        .counts
-        .per_year
-        .iter()
-        .map(|(y, n)| match y {
-            Some(y) => format!("{y}: {n}"),
-            None => format!("no year: {n}"),
-        })
-        .collect();
+    let years = c.counts.year_counts();
     lines.push(Line::from(vec![
         Span::styled("Reports by year 按年度: ", bold),
         Span::raw(years.join(", ")),
