@@ -2,62 +2,13 @@
 //! through the real keymap (open, move, Enter opens the report, close), and in tmux with the
 //! real binary.
 
-use std::path::Path;
+mod common;
+use common::{app, lines, render, samples_copy};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use gouji::audit::collect_paths;
-use gouji::template::Templates;
 use gouji::ui::App;
-use gouji::ui::config::Config;
 use gouji::ui::state::Pane;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
 use ratatui::style::Color;
-
-fn samples_copy() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/samples");
-    for e in std::fs::read_dir(src).unwrap() {
-        let p = e.unwrap().path();
-        std::fs::copy(&p, dir.path().join(p.file_name().unwrap())).unwrap();
-    }
-    dir
-}
-
-fn app(dir: &Path, size: (u16, u16)) -> App {
-    let paths = collect_paths(&[dir.to_path_buf()]).unwrap();
-    App::loaded(
-        paths,
-        Config::default(),
-        Templates::embedded().unwrap(),
-        size,
-    )
-}
-
-fn render(app: &App) -> Buffer {
-    let mut t = Terminal::new(TestBackend::new(app.state.size.0, app.state.size.1)).unwrap();
-    app.draw(&mut t).unwrap();
-    t.backend().buffer().clone()
-}
-
-fn lines(b: &Buffer) -> Vec<String> {
-    (0..b.area.height)
-        .map(|y| {
-            let mut s = String::new();
-            let mut x = 0;
-            while x < b.area.width {
-                let c = &b[(x, y)];
-                s.push_str(c.symbol());
-                x += 1;
-                if unicode_width::UnicodeWidthStr::width(c.symbol()) == 2 {
-                    x += 1;
-                }
-            }
-            s
-        })
-        .collect()
-}
 
 fn key(app: &mut App, c: char) {
     app.key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));

@@ -4,63 +4,23 @@
 //! the numbers change), the readable panes; whole screens snapshotted (insta, reviewed by
 //! eye once) beside assertions on what they must show.
 
+mod common;
+use common::{app, lines, render, samples_copy};
+
 use std::path::Path;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use gouji::annotations::Annotations;
-use gouji::audit::collect_paths;
 use gouji::template::Templates;
 use gouji::ui::App;
 use gouji::ui::config::Config;
 use gouji::ui::state::Pane;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
 use ratatui::style::Color;
 
 const S000: &str = "000_baa44959fd9d628f.txt";
 const SIZES: [(u16, u16); 2] = [(80, 24), (160, 45)];
-
-fn samples_copy() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/samples");
-    for e in std::fs::read_dir(src).unwrap() {
-        let p = e.unwrap().path();
-        std::fs::copy(&p, dir.path().join(p.file_name().unwrap())).unwrap();
-    }
-    dir
-}
-
-fn app(dir: &Path, size: (u16, u16)) -> App {
-    let paths = collect_paths(&[dir.to_path_buf()]).unwrap();
-    App::loaded(
-        paths,
-        Config::default(),
-        Templates::embedded().unwrap(),
-        size,
-    )
-}
-
-fn render(app: &App) -> Buffer {
-    let mut t = Terminal::new(TestBackend::new(app.state.size.0, app.state.size.1)).unwrap();
-    app.draw(&mut t).unwrap();
-    t.backend().buffer().clone()
-}
-
-fn lines(b: &Buffer) -> Vec<String> {
-    (0..b.area.height)
-        .map(|y| {
-            let mut s = String::new();
-            let mut x = 0;
-            while x < b.area.width {
-                let c = &b[(x, y)];
-                s.push_str(c.symbol());
-                x += 1.max(unicode_width::UnicodeWidthStr::width(c.symbol()) as u16);
-            }
-            s
-        })
-        .collect()
-}
 
 fn screen(app: &App) -> String {
     lines(&render(app)).join("\n")

@@ -1,65 +1,21 @@
 //! The review workbench driven as a reviewer drives it: rendered on a test backend at fixed
 //! sizes, keys through the real keymap and `update`, annotations checked on disk.
 
+mod common;
+use common::{app, app_with, lines, render, samples_copy};
+
 use std::path::Path;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use gouji::annotations::{Annotations, Status};
-use gouji::audit::collect_paths;
 use gouji::template::Templates;
 use gouji::ui::App;
 use gouji::ui::config::Config;
 use gouji::ui::state::{Filter, Pane};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
 
 const S000: &str = "000_baa44959fd9d628f.txt";
-
-fn samples_copy() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/samples");
-    for e in std::fs::read_dir(src).unwrap() {
-        let p = e.unwrap().path();
-        std::fs::copy(&p, dir.path().join(p.file_name().unwrap())).unwrap();
-    }
-    dir
-}
-
-fn app_with(dir: &Path, config: Config, size: (u16, u16)) -> App {
-    let paths = collect_paths(&[dir.to_path_buf()]).unwrap();
-    App::loaded(paths, config, Templates::embedded().unwrap(), size)
-}
-
-fn app(dir: &Path, size: (u16, u16)) -> App {
-    app_with(dir, Config::default(), size)
-}
-
-fn render(app: &App) -> Buffer {
-    let mut t = Terminal::new(TestBackend::new(app.state.size.0, app.state.size.1)).unwrap();
-    app.draw(&mut t).unwrap();
-    t.backend().buffer().clone()
-}
-
-fn lines(b: &Buffer) -> Vec<String> {
-    (0..b.area.height)
-        .map(|y| {
-            let mut s = String::new();
-            let mut x = 0;
-            while x < b.area.width {
-                let c = &b[(x, y)];
-                s.push_str(c.symbol());
-                x += 1;
-                // A wide character occupies the next cell too.
-                if unicode_width::UnicodeWidthStr::width(c.symbol()) == 2 {
-                    x += 1;
-                }
-            }
-            s
-        })
-        .collect()
-}
 
 fn key(app: &mut App, code: KeyCode) {
     app.key(KeyEvent::new(code, KeyModifiers::NONE));
