@@ -599,7 +599,8 @@ impl Iterator for ReportPaths {
                 }
             } else if is_report_file(&p) {
                 return Some(Ok(p));
-            } else {
+            } else if !p.to_string_lossy().ends_with(".gouji.toml") {
+                // Annotation files are gouji's own, not files it skipped.
                 let ext = p
                     .extension()
                     .map_or_else(String::new, |e| e.to_string_lossy().to_lowercase());

@@ -556,6 +556,8 @@ pub fn render_notes(a: &Audit, shown: &str, format: Format) -> String {
         } else {
             "note: annotations"
         };
+        // One line on stderr: a TOML error's caret diagram spans several.
+        let m = m.split_whitespace().collect::<Vec<_>>().join(" ");
         s.push_str(&format!(
             "{shown}: {level} ({}): {}\n",
             status.as_str(),

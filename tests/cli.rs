@@ -970,3 +970,30 @@ fn verdicts_are_shown_and_dismissed_errors_left_out() {
     );
     assert!(out.contains("was 44, now 45"), "{out}");
 }
+
+/// A corrupt annotation file is named on one line of stderr (the TOML error's caret diagram
+/// folded, not printed as `\x0a` escapes), and gouji's own annotation files are not counted
+/// among the files a folder held besides reports.
+#[test]
+fn a_corrupt_annotation_file_is_one_line_and_annotation_files_are_not_skipped_files() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        samples().join("000_baa44959fd9d628f.txt"),
+        dir.path().join("r.txt"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("r.txt.gouji.toml"), "schema = [\n").unwrap();
+    let (code, out, err) = run(&["check", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 2);
+    let line = err
+        .lines()
+        .find(|l| l.contains("annotations not applied (corrupt)"))
+        .unwrap_or_else(|| panic!("{err}"));
+    assert!(
+        line.contains("unclosed array") && !line.contains("\\x0a"),
+        "{line}"
+    );
+    let summary = out.lines().last().unwrap();
+    assert!(summary.starts_with("checked 1 report(s)"), "{summary}");
+    assert!(!summary.contains("skipped"), "{summary}");
+}
