@@ -370,10 +370,11 @@ fn glued_parts(word: &str, base: usize, mut emit: impl FnMut(Kind, Range<usize>)
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
-    fn kinds(text: &str) -> Vec<(Kind, &str)> {
+    /// The tokens of `text` as (kind, text): what the layout tests compare.
+    pub(in crate::tokenize) fn kinds(text: &str) -> Vec<(Kind, &str)> {
         tokenize(text)
             .into_iter()
             .map(|t| (t.kind, &text[t.span]))

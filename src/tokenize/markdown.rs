@@ -248,15 +248,8 @@ fn is_generated_name(f: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tokenize;
+    use super::super::tests::kinds;
     use super::*;
-
-    fn kinds(text: &str) -> Vec<(Kind, &str)> {
-        tokenize(text)
-            .into_iter()
-            .map(|t| (t.kind, &text[t.span]))
-            .collect()
-    }
 
     #[test]
     fn delimiter_rows_are_not_cells_and_each_row_opens_with_a_break() {
