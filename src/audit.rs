@@ -71,6 +71,8 @@ pub struct Audit {
     pub findings: Vec<Finding>,
     /// The reviewer's verdict standing on each finding (index-aligned with `findings`).
     pub verdicts: Vec<Option<Judged>>,
+    /// See [`Audit::sentence_hashes`].
+    sentences: std::sync::OnceLock<Vec<u64>>,
     pub error: Option<String>,
 }
 
@@ -94,7 +96,19 @@ impl Audit {
             findings: Vec::new(),
             verdicts: Vec::new(),
             error: Some(error),
+            sentences: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The narrative's sentences as hashes (what the year-over-year repetition share compares),
+    /// computed once. The workbench's loader computes them on its own thread, so that opening
+    /// the corpus view over thousands of reports does no text work on the UI thread.
+    pub fn sentence_hashes(&self, rules: &crate::narrative::CheckRules) -> Option<&[u64]> {
+        let r = self.report.as_ref()?;
+        Some(
+            self.sentences
+                .get_or_init(|| crate::narrative::sentence_hashes(&r.text, rules)),
+        )
     }
 
     /// The report whose numbers are checked and exported: corrected when corrections apply.

@@ -12,7 +12,7 @@
 use std::collections::BTreeMap;
 
 use crate::audit::Audit;
-use crate::narrative::{CheckRules, repetition_share, sentence_hashes};
+use crate::narrative::{CheckRules, repetition_share};
 use crate::report::{Report, Row};
 use crate::template::{Key, TableKey};
 use crate::text::{Value, format_num};
@@ -57,11 +57,17 @@ impl Summary {
         if audit.unreadable() {
             return None;
         }
-        Summary::of_report(report, file, rules)
+        let sentences = audit.sentence_hashes(rules)?.to_vec();
+        Summary::of_report(report, file, rules, sentences)
     }
 
-    /// The summary of a parsed report.
-    pub fn of_report(report: &Report, file: &str, rules: &CheckRules) -> Option<Summary> {
+    /// The summary of a parsed report whose narrative hashes to `sentences`.
+    fn of_report(
+        report: &Report,
+        file: &str,
+        rules: &CheckRules,
+        sentences: Vec<u64>,
+    ) -> Option<Summary> {
         let agency = report.agency.clone()?;
         let year = report.year?;
         let apps = report.table(TableKey::Applications);
@@ -102,7 +108,7 @@ impl Summary {
             carried_over: row_cells("carried_over"),
             carried_forward: row_cells("carried_forward"),
             in_force,
-            sentences: sentence_hashes(&report.text, rules),
+            sentences,
         })
     }
 }

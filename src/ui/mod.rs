@@ -64,8 +64,12 @@ pub struct App {
 fn load(path: &Path, templates: &Templates, opts: &ReadOptions) -> Box<Audit> {
     let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let audit = audit_file(path, templates, opts);
+        // What the panes and the corpus view compute from the text, here, off the UI thread.
         if let Some(r) = &audit.report {
             r.line_count();
+        }
+        if let Some(rules) = crate::narrative::CheckRules::embedded() {
+            audit.sentence_hashes(rules);
         }
         audit
     }));
